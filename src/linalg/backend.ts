@@ -1,0 +1,44 @@
+import type { DType, Matrix } from './matrix.js';
+
+/** The activation functions of the network: f for hidden layers, g for the output. */
+export type ActivationName = 'relu' | 'sigmoid' | 'identity';
+
+/**
+ * The kernels the network needs, behind one interface so that a backend (plain
+ * TypeScript, WebAssembly SIMD) can be swapped without touching the layers.
+ *
+ * Shapes are checked by the callers (the layers); kernels trust them. Every kernel that
+ * takes `accumulate` adds into its output when it is true and overwrites it when false.
+ */
+export interface Backend {
+  /** A short name: `js`, `wasm`, ... */
+  readonly name: string;
+  /** Allocates a zeroed `rows × cols` matrix in memory this backend can compute on. */
+  alloc(rows: number, cols: number, dtype: DType): Matrix;
+  /** C (+)= A·Bᵀ, with A m×k, B n×k, C m×n (a layer's forward: X Wᵀ). */
+  matmulABt(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void;
+  /** C (+)= Aᵀ·B, with A k×m, B k×n, C m×n (a weight gradient: δᵀ X). */
+  matmulAtB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void;
+  /** C (+)= A·B, with A m×k, B k×n, C m×n (an input gradient: δ W). */
+  matmulAB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void;
+  /** C[i, :] += bias[0, :] for every row i. */
+  addRowVector(c: Matrix, bias: Matrix): void;
+  /** out[0, j] += Σ_i A[i, j] (a bias gradient: Σ_n δ). */
+  addColumnSums(a: Matrix, out: Matrix): void;
+  /** out[i, j] = src[i, stride·j]: X K for the exercise's selection matrix K, without K. */
+  gatherColumns(src: Matrix, stride: number, out: Matrix): void;
+  /** dst[i, stride·j] += src[i, j]: the transpose of `gatherColumns` (G_X += G_red Kᵀ). */
+  scatterAddColumns(src: Matrix, stride: number, dst: Matrix): void;
+  /** Z = f(A), element-wise. */
+  activate(f: ActivationName, a: Matrix, z: Matrix): void;
+  /** δ = G_Z ⊙ f'(A), element-wise; `z` = f(A) is passed for functions whose derivative uses it. */
+  activationBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix): void;
+  /** C = A + B, element-wise (C may alias A or B). */
+  add(a: Matrix, b: Matrix, c: Matrix): void;
+  /** Σ (Y − T)², over every element. */
+  squaredError(y: Matrix, target: Matrix): number;
+  /** G = scale · (Y − T), element-wise (the loss gradient is 2(Y − T) for the sum). */
+  squaredErrorGradient(y: Matrix, target: Matrix, scale: number, grad: Matrix): void;
+  /** Sets every element of M to zero. */
+  zero(m: Matrix): void;
+}

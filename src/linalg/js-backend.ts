@@ -1,0 +1,163 @@
+import type { ActivationName, Backend } from './backend.js';
+import { zeros, type DType, type Matrix } from './matrix.js';
+
+/**
+ * The portable backend: plain TypeScript loops over typed arrays, float32 or float64.
+ * It is the reference the fast backends are checked against.
+ */
+export const jsBackend: Backend = {
+  name: 'js',
+
+  alloc(rows: number, cols: number, dtype: DType): Matrix {
+    return zeros(rows, cols, dtype);
+  },
+
+  matmulABt(a, b, c, accumulate) {
+    const { rows: m, cols: k } = a;
+    const n = b.rows;
+    const A = a.data, B = b.data, C = c.data;
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += A[ai + p] * B[bj + p];
+        C[i * n + j] = accumulate ? C[i * n + j] + sum : sum;
+      }
+    }
+  },
+
+  matmulAtB(a, b, c, accumulate) {
+    const { rows: k, cols: m } = a;
+    const n = b.cols;
+    const A = a.data, B = b.data, C = c.data;
+    if (!accumulate) C.fill(0);
+    for (let p = 0; p < k; p++) {
+      const bp = p * n;
+      for (let i = 0; i < m; i++) {
+        const api = A[p * m + i];
+        if (api === 0) continue;
+        const ci = i * n;
+        for (let j = 0; j < n; j++) C[ci + j] += api * B[bp + j];
+      }
+    }
+  },
+
+  matmulAB(a, b, c, accumulate) {
+    const { rows: m, cols: k } = a;
+    const n = b.cols;
+    const A = a.data, B = b.data, C = c.data;
+    if (!accumulate) C.fill(0);
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      for (let p = 0; p < k; p++) {
+        const aip = A[i * k + p];
+        if (aip === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) C[ci + j] += aip * B[bp + j];
+      }
+    }
+  },
+
+  addRowVector(c, bias) {
+    const { rows, cols } = c;
+    const C = c.data, b = bias.data;
+    for (let i = 0; i < rows; i++) {
+      const ci = i * cols;
+      for (let j = 0; j < cols; j++) C[ci + j] += b[j];
+    }
+  },
+
+  addColumnSums(a, out) {
+    const { rows, cols } = a;
+    const A = a.data, O = out.data;
+    for (let i = 0; i < rows; i++) {
+      const ai = i * cols;
+      for (let j = 0; j < cols; j++) O[j] += A[ai + j];
+    }
+  },
+
+  gatherColumns(src, stride, out) {
+    const { rows, cols } = out;
+    const S = src.data, O = out.data, sc = src.cols;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) O[i * cols + j] = S[i * sc + stride * j];
+    }
+  },
+
+  scatterAddColumns(src, stride, dst) {
+    const { rows, cols } = src;
+    const S = src.data, D = dst.data, dc = dst.cols;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) D[i * dc + stride * j] += S[i * cols + j];
+    }
+  },
+
+  activate(f, a, z) {
+    activations[f].forward(a.data, z.data);
+  },
+
+  activationBackward(f, a, z, gradZ, delta) {
+    activations[f].backward(a.data, z.data, gradZ.data, delta.data);
+  },
+
+  add(a, b, c) {
+    const A = a.data, B = b.data, C = c.data;
+    for (let i = 0; i < C.length; i++) C[i] = A[i] + B[i];
+  },
+
+  squaredError(y, target) {
+    const Y = y.data, T = target.data;
+    let sum = 0;
+    for (let i = 0; i < Y.length; i++) {
+      const d = Y[i] - T[i];
+      sum += d * d;
+    }
+    return sum;
+  },
+
+  squaredErrorGradient(y, target, scale, grad) {
+    const Y = y.data, T = target.data, G = grad.data;
+    for (let i = 0; i < G.length; i++) G[i] = scale * (Y[i] - T[i]);
+  },
+
+  zero(m) {
+    m.data.fill(0);
+  },
+};
+
+type Values = Float32Array | Float64Array;
+
+interface ActivationKernels {
+  forward(a: Values, z: Values): void;
+  backward(a: Values, z: Values, gradZ: Values, delta: Values): void;
+}
+
+const activations: Record<ActivationName, ActivationKernels> = {
+  // ReLU'(0) = 0 (SPEC's convention, as PyTorch's).
+  relu: {
+    forward(a, z) {
+      for (let i = 0; i < a.length; i++) z[i] = a[i] > 0 ? a[i] : 0;
+    },
+    backward(a, _z, g, d) {
+      for (let i = 0; i < a.length; i++) d[i] = a[i] > 0 ? g[i] : 0;
+    },
+  },
+  // σ'(a) = σ(a)(1 − σ(a)) = z(1 − z).
+  sigmoid: {
+    forward(a, z) {
+      for (let i = 0; i < a.length; i++) z[i] = 1 / (1 + Math.exp(-a[i]));
+    },
+    backward(_a, z, g, d) {
+      for (let i = 0; i < z.length; i++) d[i] = g[i] * z[i] * (1 - z[i]);
+    },
+  },
+  identity: {
+    forward(a, z) {
+      z.set(a);
+    },
+    backward(_a, _z, g, d) {
+      d.set(g);
+    },
+  },
+};

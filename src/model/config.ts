@@ -1,0 +1,69 @@
+import type { ActivationName } from '../linalg/backend.js';
+import { ReclinkError } from '../errors.js';
+
+/** How the weights are drawn: PyTorch's `nn.Linear` default U(±1/√fan_in), He or Xavier. */
+export type InitName = 'torch' | 'he' | 'xavier';
+
+/** The network's architecture and initialisation (SPEC, "Shapes"). */
+export interface RecLinkConfig {
+  /** D: input and output width (225: a 15×15 image). */
+  inputSize: number;
+  /** H: width of the input, link and recurrent layers (75). */
+  hiddenSize: number;
+  /** s: the link layer reads inputs 0, s, 2s, ... (3). */
+  linkStride: number;
+  /** T: cycles of the recurrent layer (2). */
+  cycles: number;
+  /** Whether the link layer has a bias (the exercise's 3.1.2 writes one; off by default). */
+  linkBias: boolean;
+  /** g, the output activation (ReLU in the exercise). */
+  outputActivation: ActivationName;
+  /** Weight initialisation. */
+  init: InitName;
+  /** Seed of the initial weights. */
+  seed: number;
+}
+
+/** The exercise's network: 225 → 75, link stride 3, 2 cycles, ReLU output. */
+export const DEFAULT_CONFIG: Readonly<RecLinkConfig> = Object.freeze({
+  inputSize: 225,
+  hiddenSize: 75,
+  linkStride: 3,
+  cycles: 2,
+  linkBias: false,
+  outputActivation: 'relu',
+  init: 'torch',
+  seed: 0,
+});
+
+const ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
+const INITS: readonly InitName[] = ['torch', 'he', 'xavier'];
+const MAX_WIDTH = 1 << 16;
+
+/** The defaults completed by `overrides`, checked: a field that cannot work is named. */
+export function resolveConfig(overrides: Partial<RecLinkConfig> = {}): RecLinkConfig {
+  const config: RecLinkConfig = { ...DEFAULT_CONFIG, ...overrides };
+  checkInteger(config, 'inputSize', 1, MAX_WIDTH);
+  checkInteger(config, 'hiddenSize', 1, MAX_WIDTH);
+  checkInteger(config, 'linkStride', 1, config.inputSize);
+  checkInteger(config, 'cycles', 1, 64);
+  checkInteger(config, 'seed', -(2 ** 31), 2 ** 31 - 1);
+  if (typeof config.linkBias !== 'boolean') fail('linkBias', config.linkBias, 'true or false');
+  if (!ACTIVATIONS.includes(config.outputActivation)) fail('outputActivation', config.outputActivation, ACTIVATIONS.join(', '));
+  if (!INITS.includes(config.init)) fail('init', config.init, INITS.join(', '));
+  return config;
+}
+
+/** Width of X_red: ⌈inputSize / linkStride⌉. */
+export function linkWidth(config: RecLinkConfig): number {
+  return Math.ceil(config.inputSize / config.linkStride);
+}
+
+function checkInteger(config: RecLinkConfig, field: 'inputSize' | 'hiddenSize' | 'linkStride' | 'cycles' | 'seed', min: number, max: number): void {
+  const value = config[field];
+  if (!Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
+}
+
+function fail(field: keyof RecLinkConfig, value: unknown, expected: string): never {
+  throw new ReclinkError(`config field ${field} is ${JSON.stringify(value)}, expected ${expected}`, 2);
+}

@@ -1,0 +1,182 @@
+import type { Backend } from '../linalg/backend.js';
+import { jsBackend } from '../linalg/js-backend.js';
+import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
+import { BatchMatrix } from '../nn/batch-matrix.js';
+import { Dense } from '../nn/dense.js';
+import { LinkSelect } from '../nn/link-select.js';
+import { SquaredError, type LossReduction } from '../nn/loss.js';
+import type { Parameter } from '../nn/parameter.js';
+import { Recurrent } from '../nn/recurrent.js';
+import { linkWidth, resolveConfig, type RecLinkConfig } from './config.js';
+import { initialize } from './init.js';
+
+/** Where and in what precision a model computes. */
+export interface ModelOptions {
+  /** The kernels (default: the plain TypeScript backend). */
+  backend?: Backend;
+  /** float32 for training, float64 for gradient checks (default float32). */
+  dtype?: DType;
+}
+
+/** What one forward and backward pass gives. */
+export interface GradientResult {
+  /** E for the batch. */
+  loss: number;
+  /** ∂E/∂X, when asked for with `inputGradient`. */
+  inputGradient: Matrix | null;
+}
+
+/**
+ * The recurrent-link autoencoder of SPEC.md:
+ *
+ *     Z_in = f(X W_inᵀ + b_in)            Z_link = f(X K W_linkᵀ)
+ *     Z_rec(t) = f((Z_in + Z_rec(t−1)) W_recᵀ + b_rec),  t = 1..T
+ *     Y = g((Z_rec(T) + Z_link) W_outᵀ + b_out)        E = Σ (X − Y)²
+ *
+ * Buffers are sized per batch size and reused: a step allocates nothing. Matrices it
+ * returns are its own buffers, valid until the next pass.
+ *
+ * @example
+ * const net = new RecLinkNet({ seed: 1 });
+ * const { loss } = net.computeGradients(batch); // batch: N × 225
+ * net.parameter('rec.weight').grad;             // ∂E/∂W_rec
+ */
+export class RecLinkNet {
+  readonly config: RecLinkConfig;
+  readonly backend: Backend;
+  readonly dtype: DType;
+  /** In SPEC's order: input, link, rec, output; weight before bias. */
+  readonly parameters: readonly Parameter[];
+  readonly input: Dense;
+  readonly linkSelect: LinkSelect;
+  readonly link: Dense;
+  readonly rec: Recurrent;
+  readonly output: Dense;
+  private readonly lossFunctions: Record<LossReduction, SquaredError>;
+  private readonly s: BatchMatrix;
+  private readonly gradY: BatchMatrix;
+  private readonly gradS: BatchMatrix;
+  private readonly gradZIn: BatchMatrix;
+  private readonly gradXRed: BatchMatrix;
+  private readonly gradX: BatchMatrix;
+  private x: Matrix | null = null;
+
+  constructor(config: Partial<RecLinkConfig> = {}, options: ModelOptions = {}) {
+    this.config = resolveConfig(config);
+    this.backend = options.backend ?? jsBackend;
+    this.dtype = options.dtype ?? 'float32';
+    const { inputSize: d, hiddenSize: h, linkBias, outputActivation, cycles } = this.config;
+    const r = linkWidth(this.config);
+    const param = (name: string, rows: number, cols: number): Parameter => ({
+      name,
+      value: this.backend.alloc(rows, cols, this.dtype),
+      grad: this.backend.alloc(rows, cols, this.dtype),
+    });
+    const inW = param('input.weight', h, d), inB = param('input.bias', 1, h);
+    const linkW = param('link.weight', h, r), linkB = linkBias ? param('link.bias', 1, h) : null;
+    const recW = param('rec.weight', h, h), recB = param('rec.bias', 1, h);
+    const outW = param('output.weight', d, h), outB = param('output.bias', 1, d);
+    this.parameters = [inW, inB, linkW, ...(linkB ? [linkB] : []), recW, recB, outW, outB];
+
+    const { backend, dtype } = this;
+    this.input = new Dense(inW, inB, 'relu', backend, dtype);
+    this.linkSelect = new LinkSelect(d, this.config.linkStride, backend, dtype);
+    this.link = new Dense(linkW, linkB, 'relu', backend, dtype);
+    this.rec = new Recurrent(recW, recB, 'relu', cycles, backend, dtype);
+    this.output = new Dense(outW, outB, outputActivation, backend, dtype);
+    this.lossFunctions = { sum: new SquaredError('sum', backend), mean: new SquaredError('mean', backend) };
+    this.s = new BatchMatrix(backend, h, dtype);
+    this.gradY = new BatchMatrix(backend, d, dtype);
+    this.gradS = new BatchMatrix(backend, h, dtype);
+    this.gradZIn = new BatchMatrix(backend, h, dtype);
+    this.gradXRed = new BatchMatrix(backend, r, dtype);
+    this.gradX = new BatchMatrix(backend, d, dtype);
+    initialize(this.parameters, this.config.init, this.config.seed);
+  }
+
+  /** The parameter called `name` (`input.weight`, ..., `output.bias`). */
+  parameter(name: string): Parameter {
+    const p = this.parameters.find((q) => q.name === name);
+    if (!p) throw new ReclinkError(`no parameter named ${name}; the model has ${this.parameters.map((q) => q.name).join(', ')}`);
+    return p;
+  }
+
+  /** Number of trainable scalars (45,375 with the defaults). */
+  get parameterCount(): number {
+    return this.parameters.reduce((sum, p) => sum + p.value.data.length, 0);
+  }
+
+  /** Y for a batch X (N × inputSize); caches every intermediate for `backward`. */
+  forward(x: Matrix): Matrix {
+    this.checkInput(x);
+    const zIn = this.input.forward(x);
+    const zLink = this.link.forward(this.linkSelect.forward(x));
+    const zRec = this.rec.forward(zIn);
+    const s = this.s.rows(x.rows);
+    this.backend.add(zRec, zLink, s); // S = Z_rec(T) + Z_link
+    this.x = x;
+    return this.output.forward(s);
+  }
+
+  /** E of the last forward pass, against its input. */
+  loss(reduction: LossReduction = 'sum'): number {
+    const x = this.lastInput();
+    return this.lossFunctions[reduction].forward(this.output.z, x);
+  }
+
+  /** Sets every parameter gradient to zero (once per step). */
+  zeroGrad(): void {
+    for (const p of this.parameters) this.backend.zero(p.grad);
+  }
+
+  /**
+   * Backpropagates E of the last forward pass; parameter gradients accumulate (+=).
+   * Returns ∂E/∂X when `inputGradient` is set, else null.
+   */
+  backward(reduction: LossReduction = 'sum', inputGradient = false): Matrix | null {
+    const x = this.lastInput();
+    const n = x.rows;
+    const gradY = this.gradY.rows(n);
+    const gradS = this.zeroed(this.gradS, n);
+    const gradZIn = this.zeroed(this.gradZIn, n);
+    const gradXRed = inputGradient ? this.zeroed(this.gradXRed, n) : null;
+    const gradX = inputGradient ? this.zeroed(this.gradX, n) : null;
+
+    this.lossFunctions[reduction].backward(this.output.z, x, gradY); // G_Y = 2(Y − X)
+    this.output.backward(gradY, gradS); // δ_out; G_S = δ_out W_out
+    this.link.backward(gradS, gradXRed); // δ_link = G_S ⊙ f'(A_link)
+    this.rec.backward(gradS, gradZIn); // δ_rec(T..1); G_in = Σ_t δ_rec(t) W_rec
+    this.input.backward(gradZIn, gradX); // δ_in = G_in ⊙ f'(A_in)
+    if (gradXRed && gradX) this.linkSelect.backward(gradXRed, gradX);
+    return gradX;
+  }
+
+  /** Zeroes the gradients, then one forward and backward pass on X. */
+  computeGradients(x: Matrix, reduction: LossReduction = 'sum', inputGradient = false): GradientResult {
+    this.zeroGrad();
+    this.forward(x);
+    const loss = this.loss(reduction);
+    return { loss, inputGradient: this.backward(reduction, inputGradient) };
+  }
+
+  /** The input of the last forward pass. */
+  lastInput(): Matrix {
+    if (this.x === null) throw new Error('no forward pass yet');
+    return this.x;
+  }
+
+  private zeroed(buffer: BatchMatrix, n: number): Matrix {
+    const m = buffer.rows(n);
+    this.backend.zero(m);
+    return m;
+  }
+
+  private checkInput(x: Matrix): void {
+    if (x.cols !== this.config.inputSize) {
+      throw new ReclinkError(`input has ${x.cols} columns, the model expects ${this.config.inputSize} (inputSize)`);
+    }
+    if (x.rows < 1) throw new ReclinkError('input has no rows, expected a batch of at least one sample');
+    assertShape(x, x.rows, this.config.inputSize, 'input');
+  }
+}

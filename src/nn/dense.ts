@@ -1,0 +1,96 @@
+import type { ActivationName, Backend } from '../linalg/backend.js';
+import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
+import { BatchMatrix } from './batch-matrix.js';
+import type { Parameter } from './parameter.js';
+
+/**
+ * A fully connected layer followed by an activation f (SPEC, "Forward"):
+ *
+ *     A = X Wᵀ + b          Z = f(A)
+ *
+ * and its backward pass, given G_Z = ∂E/∂Z (SPEC, "Backward"):
+ *
+ *     δ = G_Z ⊙ f'(A)
+ *     ∂E/∂W += δᵀ X         ∂E/∂b += Σ_n δ         G_X += δ W
+ *
+ * Gradients accumulate: several layers may share one weight (the recurrent cycles), and
+ * one input may feed several layers (X feeds `input` and `link`).
+ */
+export class Dense {
+  private x: Matrix | null = null;
+  private readonly aBuffer: BatchMatrix;
+  private readonly zBuffer: BatchMatrix;
+  private readonly deltaBuffer: BatchMatrix;
+
+  /**
+   * @param weight `out × in`, shared with any other layer built on the same parameter.
+   * @param bias `1 × out`, or null for a layer without bias (the link layer by default).
+   */
+  constructor(
+    readonly weight: Parameter,
+    readonly bias: Parameter | null,
+    readonly activation: ActivationName,
+    private readonly backend: Backend,
+    dtype: DType,
+  ) {
+    const out = weight.value.rows;
+    this.aBuffer = new BatchMatrix(backend, out, dtype);
+    this.zBuffer = new BatchMatrix(backend, out, dtype);
+    this.deltaBuffer = new BatchMatrix(backend, out, dtype);
+  }
+
+  /** Input width (columns of W). */
+  get inFeatures(): number {
+    return this.weight.value.cols;
+  }
+
+  /** Output width (rows of W). */
+  get outFeatures(): number {
+    return this.weight.value.rows;
+  }
+
+  /** Z = f(X Wᵀ + b); caches X, A and Z for `backward`. */
+  forward(x: Matrix): Matrix {
+    assertShape(x, x.rows, this.inFeatures, `input of ${this.weight.name}`);
+    const n = x.rows;
+    const a = this.aBuffer.rows(n);
+    const z = this.zBuffer.rows(n);
+    this.backend.matmulABt(x, this.weight.value, a, false);
+    if (this.bias) this.backend.addRowVector(a, this.bias.value);
+    this.backend.activate(this.activation, a, z);
+    this.x = x;
+    return z;
+  }
+
+  /** δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given). */
+  backward(gradZ: Matrix, gradX: Matrix | null): void {
+    const x = this.x;
+    if (x === null) throw new Error(`${this.weight.name}: backward called before forward`);
+    const n = x.rows;
+    const delta = this.deltaBuffer.rows(n);
+    this.backend.activationBackward(this.activation, this.aBuffer.rows(n), this.zBuffer.rows(n), gradZ, delta);
+    this.backend.matmulAtB(delta, x, this.weight.grad, true);
+    if (this.bias) this.backend.addColumnSums(delta, this.bias.grad);
+    if (gradX) this.backend.matmulAB(delta, this.weight.value, gradX, true);
+  }
+
+  /** A of the last forward pass. */
+  get a(): Matrix {
+    return this.cached(this.aBuffer);
+  }
+
+  /** Z of the last forward pass. */
+  get z(): Matrix {
+    return this.cached(this.zBuffer);
+  }
+
+  /** δ of the last backward pass. */
+  get delta(): Matrix {
+    return this.cached(this.deltaBuffer);
+  }
+
+  private cached(buffer: BatchMatrix): Matrix {
+    if (this.x === null) throw new Error(`${this.weight.name}: no forward pass yet`);
+    return buffer.rows(this.x.rows);
+  }
+}

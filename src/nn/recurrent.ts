@@ -1,0 +1,66 @@
+import type { ActivationName, Backend } from '../linalg/backend.js';
+import type { DType, Matrix } from '../linalg/matrix.js';
+import { BatchMatrix } from './batch-matrix.js';
+import { Dense } from './dense.js';
+import type { Parameter } from './parameter.js';
+
+/**
+ * The recurrent layer: one weight-shared cell run for T cycles, with Z_in added to its
+ * input in every cycle (SPEC, "Forward"):
+ *
+ *     U(t) = Z_in + Z_rec(t−1),  Z_rec(0) = 0
+ *     Z_rec(t) = f(U(t) W_recᵀ + b_rec),   t = 1..T
+ *
+ * Backward through time, given G = ∂E/∂Z_rec(T). Each cycle is a `Dense` on the same
+ * parameters, so its backward adds its own term to the shared gradient:
+ *
+ *     δ_rec(t) = ∂E/∂Z_rec(t) ⊙ f'(A_rec(t))
+ *     ∂E/∂W_rec = Σ_t δ_rec(t)ᵀ U(t)           ∂E/∂b_rec = Σ_t Σ_n δ_rec(t)
+ *     G_U(t) = δ_rec(t) W_rec  feeds both  ∂E/∂Z_rec(t−1)  and  G_in += G_U(t)
+ *
+ * so that G_in = (Σ_t δ_rec(t)) W_rec, as Z_in enters every cycle.
+ */
+export class Recurrent {
+  /** One cell per cycle, all on the same weight and bias. */
+  readonly cells: readonly Dense[];
+  private readonly inputBuffers: readonly BatchMatrix[];
+  private readonly gradInputBuffers: readonly BatchMatrix[];
+
+  constructor(
+    weight: Parameter,
+    bias: Parameter | null,
+    activation: ActivationName,
+    readonly cycles: number,
+    private readonly backend: Backend,
+    dtype: DType,
+  ) {
+    const width = weight.value.rows;
+    const perCycle = Array.from({ length: cycles }, () => 0);
+    this.cells = perCycle.map(() => new Dense(weight, bias, activation, backend, dtype));
+    this.inputBuffers = perCycle.map(() => new BatchMatrix(backend, width, dtype));
+    this.gradInputBuffers = perCycle.map(() => new BatchMatrix(backend, width, dtype));
+  }
+
+  /** Z_rec(T), caching every cycle. */
+  forward(zIn: Matrix): Matrix {
+    let zRec = this.cells[0].forward(zIn); // U(1) = Z_in + 0
+    for (let t = 1; t < this.cycles; t++) {
+      const u = this.inputBuffers[t].rows(zIn.rows);
+      this.backend.add(zIn, zRec, u);
+      zRec = this.cells[t].forward(u);
+    }
+    return zRec;
+  }
+
+  /** Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). */
+  backward(gradZRec: Matrix, gradZIn: Matrix): void {
+    let gradZ = gradZRec;
+    for (let t = this.cycles - 1; t >= 0; t--) {
+      const gradU = this.gradInputBuffers[t].rows(gradZRec.rows);
+      this.backend.zero(gradU);
+      this.cells[t].backward(gradZ, gradU);
+      this.backend.add(gradZIn, gradU, gradZIn);
+      gradZ = gradU; // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { fromValues, type DType, type Matrix } from '../src/linalg/matrix.js';
+import type { RecLinkNet } from '../src/model/reclink-net.js';
+import type { ReferenceParameters, Rows } from '../src/reference/scalar.js';
+import { Random } from '../src/random.js';
+
+/** A rows × cols matrix of numbers uniform in [low, high). */
+export function randomMatrix(rows: number, cols: number, random: Random, dtype: DType = 'float64', low = -1, high = 1): Matrix {
+  return fromValues(rows, cols, Array.from({ length: rows * cols }, () => random.uniformIn(low, high)), dtype);
+}
+
+/** A matrix as float64 rows. */
+export function toRows(m: Matrix): Rows {
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+}
+
+/** Rows as a matrix. */
+export function fromRows(rows: Rows, dtype: DType = 'float64'): Matrix {
+  return fromValues(rows.length, rows[0].length, rows.flat(), dtype);
+}
+
+/** The model's parameters as the reference takes them. */
+export function referenceParameters(net: RecLinkNet): ReferenceParameters {
+  return Object.fromEntries(net.parameters.map((p) => [p.name, toRows(p.value)]));
+}
+
+/** max |a − b| / max(max |b|, tiny): one relative error for a whole tensor. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
