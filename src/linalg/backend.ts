@@ -41,4 +41,48 @@ export interface Backend {
   squaredErrorGradient(y: Matrix, target: Matrix, scale: number, grad: Matrix): void;
   /** Sets every element of M to zero. */
   zero(m: Matrix): void;
+  /** Σ M², over every element (for gradient norms). */
+  sumOfSquares(m: Matrix): number;
+  /** M ·= s, element-wise (for gradient clipping). */
+  scale(m: Matrix, s: number): void;
+  /** One SGD update of a parameter, PyTorch's rule (see `SgdHyper`). */
+  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void;
+  /** One Adam or AdamW update of a parameter, PyTorch's rule (see `AdamHyper`). */
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void;
+}
+
+/**
+ * `torch.optim.SGD`, for a weight w with gradient ∇:
+ *
+ *     g = ∇ + λ w
+ *     b = g on the first step, else b = μ b + (1 − dampening) g     (when μ > 0)
+ *     g = g + μ b (Nesterov) or g = b                               (when μ > 0)
+ *     w = w − lr g
+ */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** True on the first update: the momentum buffer starts as g. */
+  firstStep: boolean;
+}
+
+/**
+ * `torch.optim.Adam` (`decoupled`: `AdamW`), at step t ≥ 1:
+ *
+ *     g = ∇ + λ w (Adam)        or   w = w (1 − lr λ) (AdamW)
+ *     m = β₁ m + (1 − β₁) g      v = β₂ v + (1 − β₂) g²
+ *     w = w − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  /** t, counted from 1. */
+  step: number;
 }

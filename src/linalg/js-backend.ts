@@ -124,6 +124,47 @@ export const jsBackend: Backend = {
   zero(m) {
     m.data.fill(0);
   },
+
+  sumOfSquares(m) {
+    const M = m.data;
+    let sum = 0;
+    for (let i = 0; i < M.length; i++) sum += M[i] * M[i];
+    return sum;
+  },
+
+  scale(m, s) {
+    const M = m.data;
+    for (let i = 0; i < M.length; i++) M[i] *= s;
+  },
+
+  sgdUpdate(value, grad, velocity, h) {
+    const W = value.data, G = grad.data, B = velocity?.data;
+    const { lr, momentum: mu, dampening, weightDecay: wd, nesterov, firstStep } = h;
+    for (let i = 0; i < W.length; i++) {
+      let g = G[i] + wd * W[i];
+      if (B) {
+        B[i] = firstStep ? g : mu * B[i] + (1 - dampening) * g;
+        g = nesterov ? g + mu * B[i] : B[i];
+      }
+      W[i] -= lr * g;
+    }
+  },
+
+  adamUpdate(value, grad, m, v, h) {
+    const W = value.data, G = grad.data, M = m.data, V = v.data;
+    const { lr, beta1, beta2, eps, weightDecay: wd, decoupled, step } = h;
+    const stepSize = lr / (1 - beta1 ** step);
+    const sqrtCorrection2 = Math.sqrt(1 - beta2 ** step);
+    const shrink = decoupled ? 1 - lr * wd : 1;
+    const coupledDecay = decoupled ? 0 : wd;
+    for (let i = 0; i < W.length; i++) {
+      const g = G[i] + coupledDecay * W[i];
+      W[i] *= shrink;
+      M[i] = beta1 * M[i] + (1 - beta1) * g;
+      V[i] = beta2 * V[i] + (1 - beta2) * g * g;
+      W[i] -= (stepSize * M[i]) / (Math.sqrt(V[i]) / sqrtCorrection2 + eps);
+    }
+  },
 };
 
 type Values = Float32Array | Float64Array;
