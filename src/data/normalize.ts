@@ -30,8 +30,7 @@ export class Normalizer {
   private readonly scale: number;
 
   private constructor(private readonly fitted: NormalizerJSON) {
-    const [shift, spread] =
-      fitted.kind === 'minmax' ? [fitted.min, fitted.max - fitted.min] : fitted.kind === 'standardize' ? [fitted.mean, fitted.std] : [0, 1];
+    const [shift, spread] = shiftAndSpread(fitted);
     this.shift = shift;
     this.scale = spread > 0 ? spread : 1;
   }
@@ -42,7 +41,10 @@ export class Normalizer {
     if (x.data.length === 0) throw new Error('cannot fit a normaliser on no data');
     if (kind === 'minmax') {
       let min = Infinity, max = -Infinity;
-      for (const v of x.data) [min, max] = [Math.min(min, v), Math.max(max, v)];
+      for (const v of x.data) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
       return new Normalizer({ kind, min, max });
     }
     let sum = 0;
@@ -89,9 +91,23 @@ export class Normalizer {
     for (let i = 0; i < m.data.length; i++) out.data[i] = f(m.data[i]);
     const bad = out.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
-      throw new ReclinkError(`value ${m.data[bad]} of row ${Math.floor(bad / m.cols) + 1} becomes ${out.data[bad]} under the ${this.kind} normaliser, expected a finite number`);
+      const row = Math.floor(bad / m.cols) + 1;
+      throw new ReclinkError(
+        `value ${m.data[bad]} of row ${row} becomes ${out.data[bad]} under the ${this.kind} normaliser, expected a finite number`,
+      );
     }
     return out;
+  }
+}
+
+function shiftAndSpread(fitted: NormalizerJSON): [number, number] {
+  switch (fitted.kind) {
+    case 'none':
+      return [0, 1];
+    case 'minmax':
+      return [fitted.min, fitted.max - fitted.min];
+    case 'standardize':
+      return [fitted.mean, fitted.std];
   }
 }
 

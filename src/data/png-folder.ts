@@ -12,8 +12,7 @@ import type { ImageSize } from './resample.js';
  * Reads every `.png` file of a folder (other files are ignored), in the order of their
  * names, as one sample each: luma by ITU-R BT.601 (0.299 R + 0.587 G + 0.114 B) / 255,
  * alpha ignored, fitted to `inputSize` as `fitImages` says (`imageSize` is set when every
- * image fits to the same size). A file that is not a readable
- * PNG is named.
+ * image fits to the same size). A file that is not a readable PNG is named.
  */
 export function readPngFolder(folder: string, inputSize: number): Dataset {
   const names = readdirSync(folder, { withFileTypes: true })
