@@ -12,3 +12,5 @@ export { SquaredError, type LossReduction } from './nn/loss.js';
 export { DEFAULT_CONFIG, resolveConfig, linkWidth, type RecLinkConfig, type InitName } from './model/config.js';
 export { RecLinkNet, type ModelOptions, type GradientResult } from './model/reclink-net.js';
 export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
+export { traceModel, type Trace } from './model/trace.js';
+export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';

@@ -74,6 +74,12 @@ export class Dense {
     if (gradX) this.backend.matmulAB(delta, this.weight.value, gradX, true);
   }
 
+  /** X of the last forward pass. */
+  get input(): Matrix {
+    if (this.x === null) throw new Error(`${this.weight.name}: no forward pass yet`);
+    return this.x;
+  }
+
   /** A of the last forward pass. */
   get a(): Matrix {
     return this.cached(this.aBuffer);
@@ -90,7 +96,6 @@ export class Dense {
   }
 
   private cached(buffer: BatchMatrix): Matrix {
-    if (this.x === null) throw new Error(`${this.weight.name}: no forward pass yet`);
-    return buffer.rows(this.x.rows);
+    return buffer.rows(this.input.rows);
   }
 }

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/model/config.js';
+import { RecLinkNet } from '../src/model/reclink-net.js';
+import { formatSummary, summarize } from '../src/model/summary.js';
+import { traceModel } from '../src/model/trace.js';
+import { ReclinkError } from '../src/errors.js';
+import { Random } from '../src/random.js';
+import { randomMatrix } from './helpers.js';
+
+describe('RecLinkNet', () => {
+  it('has the exercise shapes and 45,375 parameters by default', () => {
+    const net = new RecLinkNet();
+    const shapes = Object.fromEntries(net.parameters.map((p) => [p.name, [p.value.rows, p.value.cols]]));
+    expect(shapes).toEqual({
+      'input.weight': [75, 225], 'input.bias': [1, 75], 'link.weight': [75, 75], 'rec.weight': [75, 75],
+      'rec.bias': [1, 75], 'output.weight': [225, 75], 'output.bias': [1, 225],
+    });
+    expect(net.parameterCount).toBe(45_375);
+    expect(summarize(net.config, 8).parameterCount).toBe(45_375);
+  });
+
+  it('draws the same weights from the same seed, different ones from another', () => {
+    const a = new RecLinkNet({ seed: 7 }), b = new RecLinkNet({ seed: 7 }), c = new RecLinkNet({ seed: 8 });
+    expect(a.parameter('rec.weight').value.data).toEqual(b.parameter('rec.weight').value.data);
+    expect(a.parameter('rec.weight').value.data).not.toEqual(c.parameter('rec.weight').value.data);
+  });
+
+  it('draws torch init within ±1/√fan_in and He with the right spread', () => {
+    const torch = new RecLinkNet({ init: 'torch' }).parameter('input.weight').value.data;
+    const largest = Math.max(...torch.map(Math.abs));
+    expect(largest).toBeLessThanOrEqual(Math.fround(1 / Math.sqrt(225)));
+    expect(largest).toBeGreaterThan(0.99 / Math.sqrt(225));
+    const he = new RecLinkNet({ init: 'he' }).parameter('input.weight').value.data;
+    const variance = Array.from(he).reduce((s, v) => s + v * v, 0) / he.length;
+    expect(variance).toBeCloseTo(2 / 225, 3);
+    expect(new RecLinkNet({ init: 'xavier' }).parameter('input.bias').value.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('sizes the link layer ⌈D/s⌉ wide and adds its bias on request', () => {
+    const net = new RecLinkNet({ inputSize: 10, hiddenSize: 4, linkStride: 3, linkBias: true });
+    expect(net.parameter('link.weight').value.cols).toBe(4);
+    expect(net.parameters.map((p) => p.name)).toContain('link.bias');
+  });
+
+  it('refuses a config that cannot work, naming the field', () => {
+    expect(() => resolveConfig({ hiddenSize: 0 })).toThrow(/hiddenSize is 0/);
+    expect(() => resolveConfig({ linkStride: 300 })).toThrow(/linkStride is 300, expected an integer from 1 to 225/);
+    expect(() => resolveConfig({ cycles: 1.5 })).toThrow(/cycles/);
+    expect(() => resolveConfig({ outputActivation: 'tanh' as 'relu' })).toThrow(/outputActivation is "tanh"/);
+    expect(() => resolveConfig({ init: 'zeros' as 'he' })).toThrow(ReclinkError);
+  });
+
+  it('refuses input of the wrong width', () => {
+    const net = new RecLinkNet();
+    const x = randomMatrix(2, 224, Random.fromSeed(0), 'float32');
+    expect(() => net.forward(x)).toThrow('input has 224 columns, the model expects 225 (inputSize)');
+  });
+
+  it('accumulates gradients until zeroed', () => {
+    const net = new RecLinkNet({ inputSize: 12, hiddenSize: 5 }, { dtype: 'float64' });
+    const x = randomMatrix(3, 12, Random.fromSeed(2), 'float64', 0, 1);
+    net.computeGradients(x);
+    const once = Array.from(net.parameter('rec.weight').grad.data);
+    net.forward(x);
+    net.backward();
+    const twice = net.parameter('rec.weight').grad.data;
+    once.forEach((g, i) => expect(twice[i]).toBeCloseTo(2 * g, 12));
+  });
+
+  it('reuses its buffers across steps of the same batch size', () => {
+    const net = new RecLinkNet();
+    const x = randomMatrix(4, 225, Random.fromSeed(3), 'float32', 0, 1);
+    const y1 = net.forward(x);
+    expect(net.forward(x)).toBe(y1);
+  });
+});
+
+describe('trace and summary', () => {
+  it('traces every intermediate with its shape, in pass order', () => {
+    const net = new RecLinkNet({ cycles: 2 });
+    const x = randomMatrix(3, 225, Random.fromSeed(4), 'float32', 0, 1);
+    const trace = traceModel(net, x);
+    expect([...trace.tensors.keys()]).toEqual([
+      'A_in', 'Z_in', 'X_red', 'A_link', 'Z_link', 'A_rec.1', 'Z_rec.1', 'A_rec.2', 'Z_rec.2', 'S', 'A_out', 'Y',
+      'delta_out', 'delta_link', 'delta_rec.2', 'delta_rec.1', 'delta_in',
+      'grad.input.weight', 'grad.input.bias', 'grad.link.weight', 'grad.rec.weight', 'grad.rec.bias',
+      'grad.output.weight', 'grad.output.bias',
+    ]);
+    const summary = summarize(net.config, 3);
+    for (const row of [...summary.activations, ...summary.parameters]) {
+      const name = row.name.includes('.') && !row.name.startsWith('A_') && !row.name.startsWith('Z_') ? `grad.${row.name}` : row.name;
+      const t = trace.tensors.get(name);
+      if (!t) continue; // X is not traced
+      const [rows, cols] = row.name.endsWith('.bias') ? [row.shape[1], row.shape[0]] : row.shape;
+      expect([t.rows, t.cols], name).toEqual([rows, cols]);
+    }
+    // S = Z_rec(T) + Z_link, Y is what forward returns; the trace holds copies
+    const s = trace.tensors.get('S')!.data, zRec = trace.tensors.get('Z_rec.2')!.data, zLink = trace.tensors.get('Z_link')!.data;
+    s.forEach((v, i) => expect(v).toBeCloseTo(zRec[i] + zLink[i], 6));
+    expect(trace.tensors.get('Y')!.data).toEqual(net.forward(x).data);
+    expect(trace.loss).toBeGreaterThan(0);
+  });
+
+  it('prints the 3.1.1 table', () => {
+    const text = formatSummary(summarize(resolveConfig(), 64));
+    expect(text).toContain('input.weight   75x225  W_in');
+    expect(text).toContain('X_red     64x75  X K: inputs 0, 3, 6, ...');
+    expect(text).toContain('total: 45,375 parameters');
+  });
+});
