@@ -1,8 +1,8 @@
 import { ReclinkError } from '../errors.js';
-import type { Matrix } from '../linalg/matrix.js';
+import type { FloatArray, Matrix } from '../linalg/matrix.js';
 import { DEFAULT_CONFIG, resolveConfig, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet, type ModelOptions } from '../model/reclink-net.js';
-import type { Parameter } from '../nn/parameter.js';
+import { summarize, type SummaryRow } from '../model/summary.js';
 import { describe } from './describe.js';
 import { inferConfig } from './infer-config.js';
 import { matrixTensor, readSafetensors, writeSafetensors, type SafetensorsTensor, type TensorToWrite } from './safetensors.js';
@@ -57,7 +57,7 @@ const LAYERS = ['input', 'link', 'rec', 'output'];
 /** Saves `net`'s weights (as float32), its config and `extras` to `path`, atomically. */
 export function saveCheckpoint(path: string, net: RecLinkNet, extras: CheckpointExtras = {}): void {
   const tensors = new Map<string, TensorToWrite>();
-  for (const p of net.parameters) tensors.set(p.name, matrixTensor(p.value, tensorShape(p)));
+  for (const p of net.parameters) tensors.set(p.name, matrixTensor(p.value, p.name.endsWith('.bias') ? [p.value.cols] : undefined));
   for (const [name, m] of extras.tensors ?? []) {
     if (isLayerName(name)) throw new Error(`extra tensor ${name} uses a layer's prefix (${LAYERS.join('., ')}.)`);
     tensors.set(name, matrixTensor(m));
@@ -73,55 +73,67 @@ export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}
   const fail = (what: string): ReclinkError => new ReclinkError(`${path}: ${what}`);
   const { overrides = {}, ...modelOptions } = options;
   const isReclink = metadata.format === FORMAT;
-  const config = isReclink ? { ...storedConfig(metadata, fail), ...overrides } : { ...inferConfig(tensors, overrides, fail), ...overrides };
-  const net = new RecLinkNet(config, modelOptions);
+  const fields = isReclink ? storedConfig(metadata, fail) : inferConfig(tensors, overrides.linkStride, fail);
+  const config = resolveConfig({ ...checkedConfig(fields, fail), ...overrides });
 
+  // Every check comes before the model is built, whose size then follows from the file's.
+  const expected = new Map(summarize(config, 1).parameters.map((row) => [row.name, fileShape(row)]));
   const extraTensors = new Map<string, Matrix>();
   for (const [name, tensor] of tensors) {
-    if (isParameterName(net, name)) continue;
-    if (!isReclink || isLayerName(name)) {
-      throw fail(`unexpected tensor ${describe(name)}; the model has ${net.parameters.map((p) => p.name).join(', ')}`);
-    }
+    if (expected.has(name)) continue;
+    if (!isReclink || isLayerName(name)) throw fail(`unexpected tensor ${describe(name)}; the model has ${[...expected.keys()].join(', ')}`);
     extraTensors.set(name, extraMatrix(name, tensor, fail));
   }
-  for (const p of net.parameters) loadParameter(p, tensors.get(p.name), fail);
+  const values = new Map([...expected].map(([name, shape]) => [name, checkParameter(name, shape, tensors.get(name), fail)]));
+
+  const net = new RecLinkNet(config, modelOptions);
+  for (const p of net.parameters) {
+    const value = values.get(p.name);
+    if (!value) throw new Error(`the summary has no parameter ${p.name}`);
+    p.value.data.set(value);
+  }
   const extraMetadata = isReclink ? Object.fromEntries(Object.entries(metadata).filter(([key]) => !RESERVED_KEYS.includes(key))) : metadata;
   return { net, extraTensors, metadata: extraMetadata };
 }
 
 /** A parameter's shape in the file: a weight is out × in, a bias a vector (PyTorch's shapes). */
-function tensorShape(p: Parameter): number[] {
-  return p.name.endsWith('.bias') ? [p.value.cols] : [p.value.rows, p.value.cols];
+function fileShape(row: SummaryRow): number[] {
+  return row.name.endsWith('.bias') ? [row.shape[0]] : row.shape;
 }
 
-function loadParameter(p: Parameter, tensor: SafetensorsTensor | undefined, fail: (what: string) => ReclinkError): void {
-  if (!tensor) throw fail(`missing tensor ${p.name}`);
-  const expected = tensorShape(p);
+/** The values of parameter `name`, checked: present, of the expected shape, finite. */
+function checkParameter(name: string, expected: number[], tensor: SafetensorsTensor | undefined, fail: (what: string) => ReclinkError): FloatArray {
+  if (!tensor) throw fail(`missing tensor ${name}`);
   if (tensor.shape.join() !== expected.join()) {
-    throw fail(`tensor ${p.name} has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}]`);
+    throw fail(`tensor ${name} has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}]`);
   }
   const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw fail(`tensor ${p.name} has ${tensor.data[bad]} at index ${bad}, expected finite weights`);
-  p.value.data.set(tensor.data);
+  if (bad >= 0) throw fail(`tensor ${name} has ${tensor.data[bad]} at index ${bad}, expected finite weights`);
+  return tensor.data;
 }
 
-/** The config a reclink checkpoint stores, checked as a whole. */
-function storedConfig(metadata: Record<string, string>, fail: (what: string) => ReclinkError): RecLinkConfig {
+/** The config fields a reclink checkpoint stores. */
+function storedConfig(metadata: Record<string, string>, fail: (what: string) => ReclinkError): Partial<RecLinkConfig> {
   if (metadata.version !== VERSION) throw fail(`reclink checkpoint version ${describe(metadata.version)} is not supported, expected "${VERSION}"`);
+  if (metadata.config === undefined) throw fail('reclink checkpoint without a config in __metadata__');
   let stored: unknown;
   try {
-    stored = JSON.parse(metadata.config ?? '');
+    stored = JSON.parse(metadata.config);
   } catch {
     throw fail('the config in __metadata__ is not valid JSON');
   }
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
     throw fail(`the config in __metadata__ is ${describe(stored)}, expected a JSON object`);
   }
-  const fields = Object.fromEntries(Object.entries(stored).filter(([key]) => key in DEFAULT_CONFIG));
+  return Object.fromEntries(Object.entries(stored).filter(([key]) => key in DEFAULT_CONFIG));
+}
+
+/** `fields` completed by the defaults and checked: a field that cannot work is the file's fault. */
+function checkedConfig(fields: Partial<RecLinkConfig>, fail: (what: string) => ReclinkError): RecLinkConfig {
   try {
     return resolveConfig(fields);
   } catch (error) {
-    if (error instanceof ReclinkError) throw fail(`the stored ${error.message}`);
+    if (error instanceof ReclinkError) throw fail(`its ${error.message}`);
     throw error;
   }
 }
@@ -131,10 +143,6 @@ function extraMatrix(name: string, tensor: SafetensorsTensor, fail: (what: strin
   if (shape.length === 1) return { rows: 1, cols: shape[0], data };
   if (shape.length === 2) return { rows: shape[0], cols: shape[1], data };
   throw fail(`tensor ${describe(name)} has shape [${shape.join(', ')}], expected a vector or a matrix`);
-}
-
-function isParameterName(net: RecLinkNet, name: string): boolean {
-  return net.parameters.some((p) => p.name === name);
 }
 
 function isLayerName(name: string): boolean {

@@ -7,6 +7,6 @@ import { ReclinkError } from '../errors.js';
  */
 export function fileError(action: 'read' | 'write', path: string, error: unknown): ReclinkError {
   const message = error instanceof Error ? error.message : String(error);
-  const description = message.replace(/^[A-Z_]+: /, '').replace(/, \w+ '.*'$/s, '');
+  const description = message.replace(/^[A-Z_]+: /, '').replace(/, \w+( '.*')?$/s, '');
   return new ReclinkError(`cannot ${action} ${path}: ${description}`);
 }

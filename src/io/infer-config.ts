@@ -6,26 +6,31 @@ import type { SafetensorsTensor } from './safetensors.js';
  * The config fields that the shapes of a plain safetensors file (no reclink metadata)
  * tell: `input.weight` is hiddenSize × inputSize, `link.weight` is hiddenSize × ⌈inputSize/s⌉
  * for the link stride s, and `link.bias` is there or not. The stride is the one s that gives
- * link.weight's width; when several do (they select different inputs), `overrides.linkStride`
- * must choose.
+ * link.weight's width; when several do (they select different inputs), `linkStride` must
+ * choose (it is then checked against the width with the other shapes).
  */
 export function inferConfig(
   tensors: ReadonlyMap<string, SafetensorsTensor>,
-  overrides: Partial<RecLinkConfig>,
+  linkStride: number | undefined,
   fail: (what: string) => ReclinkError,
 ): Partial<RecLinkConfig> {
   const [hiddenSize, inputSize] = matrixShape(tensors, 'input.weight', 'hiddenSize, inputSize', fail);
   const [, width] = matrixShape(tensors, 'link.weight', 'hiddenSize, ceil(inputSize / linkStride)', fail);
-  const strides = Array.from({ length: inputSize }, (_, i) => i + 1).filter((s) => Math.ceil(inputSize / s) === width);
-  const linkStride = overrides.linkStride ?? strides[0];
-  if (strides.length === 0) throw fail(`link.weight has ${width} columns, but no link stride s gives ceil(${inputSize} / s) = ${width}`);
-  if (overrides.linkStride === undefined && strides.length > 1) {
-    const range = `${strides[0]} to ${strides[strides.length - 1]}`;
-    throw fail(`link.weight has ${width} columns, which every link stride from ${range} gives; set linkStride (--link-stride)`);
+  const linkBias = tensors.has('link.bias');
+  if (linkStride !== undefined) return { inputSize, hiddenSize, linkStride, linkBias };
+  // ⌈D/s⌉ = w  ⇔  D/w ≤ s < D/(w − 1): a run of strides, possibly empty.
+  const smallest = Math.ceil(inputSize / width);
+  const largest = width === 1 ? inputSize : Math.ceil(inputSize / (width - 1)) - 1;
+  if (Math.ceil(inputSize / smallest) !== width) {
+    throw fail(`link.weight has ${width} columns, but no link stride s gives ceil(${inputSize} / s) = ${width}`);
   }
-  return { inputSize, hiddenSize, linkStride, linkBias: tensors.has('link.bias') };
+  if (largest > smallest) {
+    throw fail(`link.weight has ${width} columns, which every link stride from ${smallest} to ${largest} gives; set linkStride (--link-stride)`);
+  }
+  return { inputSize, hiddenSize, linkStride: smallest, linkBias };
 }
 
+/** The shape of a matrix the inference needs; a dimension of 0 tells nothing. */
 function matrixShape(
   tensors: ReadonlyMap<string, SafetensorsTensor>,
   name: string,
@@ -34,6 +39,7 @@ function matrixShape(
 ): [number, number] {
   const tensor = tensors.get(name);
   if (!tensor) throw fail(`missing tensor ${name}`);
-  if (tensor.shape.length !== 2) throw fail(`tensor ${name} has shape [${tensor.shape.join(', ')}], expected [${expected}]`);
-  return [tensor.shape[0], tensor.shape[1]];
+  const { shape } = tensor;
+  if (shape.length !== 2 || shape[0] === 0 || shape[1] === 0) throw fail(`tensor ${name} has shape [${shape.join(', ')}], expected [${expected}]`);
+  return [shape[0], shape[1]];
 }

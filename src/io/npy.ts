@@ -3,7 +3,7 @@ import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { describe } from './describe.js';
 import { parsePythonDict, type PythonValue } from './python-literal.js';
-import { readBytes } from './read-bytes.js';
+import { copyBytes, readBytes } from './bytes.js';
 
 /**
  * NPY, NumPy's array file (numpy.lib.format):
@@ -112,7 +112,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (present !== expected) {
     throw fail(`shape ${formatShape(shape)} of ${dtype} needs ${expected} data bytes, the file has ${present}`);
   }
-  const buffer = bytes.slice(dataStart).buffer; // a copy: aligned for the typed array
+  const buffer = copyBytes(bytes, dataStart, bytes.length);
   const data = dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : new Uint8Array(buffer);
   return { shape, dtype, data };
 }

@@ -1,7 +1,7 @@
 import { ReclinkError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { readBytes } from './read-bytes.js';
+import { copyBytes, readBytes } from './bytes.js';
 import { describe } from './describe.js';
 
 /**
@@ -123,7 +123,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
   checkLayout(entries, data.length, fail);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const { name, dtype, shape, begin, end } of entries) {
-    const buffer = data.slice(begin, end).buffer; // a copy: aligned, and the file's bytes can go
+    const buffer = copyBytes(data, begin, end);
     tensors.set(name, { dtype, shape, data: dtype === 'F32' ? new Float32Array(buffer) : new Float64Array(buffer) });
   }
   return { tensors, metadata };
@@ -167,7 +167,8 @@ function parseEntry(name: string, value: unknown, dataLength: number, fail: (wha
   if (end > dataLength) throw fail(`${what} has data_offsets [${begin}, ${end}], out of bounds of the ${dataLength} data bytes`);
   const bytes = elementCount(shape) * ITEM_SIZE[dtype];
   if (bytes !== end - begin) {
-    throw fail(`${what} has shape [${shape.join(', ')}] of ${dtype} (${bytes} bytes) but data_offsets [${begin}, ${end}] (${end - begin} bytes)`);
+    const needs = Number.isFinite(bytes) ? `${bytes} bytes` : 'over 2^53 bytes';
+    throw fail(`${what} has shape [${shape.join(', ')}] of ${dtype} (${needs}) but data_offsets [${begin}, ${end}] (${end - begin} bytes)`);
   }
   return { name, dtype, shape, begin, end };
 }
