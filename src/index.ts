@@ -14,3 +14,18 @@ export { RecLinkNet, type ModelOptions, type GradientResult } from './model/recl
 export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
 export { traceModel, type Trace } from './model/trace.js';
 export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  parseSafetensors,
+  serializeSafetensors,
+  matrixTensor,
+  MAX_HEADER_BYTES,
+  type Safetensors,
+  type SafetensorsTensor,
+  type SafetensorsDType,
+  type TensorToWrite,
+} from './io/safetensors.js';
+export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
