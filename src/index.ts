@@ -25,3 +25,18 @@ export { parseIdx, readIdx } from './data/idx.js';
 export { readPngFolder } from './data/png-folder.js';
 export { MAX_DATASET_VALUES } from './data/checks.js';
 export { Normalizer, NORMALIZATIONS, type NormalizationName, type NormalizerJSON } from './data/normalize.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  parseSafetensors,
+  serializeSafetensors,
+  matrixTensor,
+  MAX_HEADER_BYTES,
+  type Safetensors,
+  type SafetensorsTensor,
+  type SafetensorsDType,
+  type TensorToWrite,
+} from './io/safetensors.js';
+export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
