@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommanderError } from 'commander';
+import { outcomeOf } from '../src/cli/error-line.js';
+import { ReclinkError } from '../src/errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { writeNpy } from '../src/io/npy.js';
 import { matrixTensor, readSafetensors, writeSafetensors } from '../src/io/safetensors.js';
@@ -174,5 +177,19 @@ describe('reclink --help', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(new RegExp(`^Usage: reclink ${command.join(' ')}`));
+  });
+});
+
+describe('outcomeOf', () => {
+  it('maps every error to an exit code and one line', () => {
+    expect(outcomeOf(new ReclinkError('config field cycles is 0, expected ...', 2))).toEqual({ exitCode: 2, line: 'reclink: config field cycles is 0, expected ...' });
+    expect(outcomeOf(new ReclinkError('x.npy: bad'))).toEqual({ exitCode: 1, line: 'reclink: x.npy: bad' });
+    expect(outcomeOf(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'\n(Did you mean --y?)"))).toEqual({
+      exitCode: 2,
+      line: "reclink: unknown option '--x' (Did you mean --y?)",
+    });
+    expect(outcomeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toEqual({ exitCode: 0, line: null });
+    expect(outcomeOf(new RangeError('Invalid array length\n    at somewhere'))).toEqual({ exitCode: 1, line: 'reclink: unexpected error: Invalid array length at somewhere' });
+    expect(outcomeOf('a string')).toEqual({ exitCode: 1, line: 'reclink: unexpected error: a string' });
   });
 });

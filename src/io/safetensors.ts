@@ -148,10 +148,11 @@ function parseHeader(bytes: Uint8Array, fail: (what: string) => ReclinkError): R
 
 function parseMetadata(value: unknown, fail: (what: string) => ReclinkError): Record<string, string> {
   if (!isRecord(value)) throw fail(`${METADATA_KEY} is ${describe(value)}, expected an object of strings`);
-  for (const [key, text] of Object.entries(value)) {
+  const entries = Object.entries(value).map(([key, text]) => {
     if (typeof text !== 'string') throw fail(`${METADATA_KEY} value ${describe(key)} is ${describe(text)}, expected a string`);
-  }
-  return value as Record<string, string>;
+    return [key, text] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 function parseEntry(name: string, value: unknown, dataLength: number, fail: (what: string) => ReclinkError): Entry {

@@ -27,7 +27,7 @@ export function registerTrace(program: Command): void {
     .requiredOption('--out <path>', 'the trace to write (.safetensors)')
     .option('--json', 'print the loss and every tensor (name, shape, L2 norm) as JSON');
   addConfigFlags(command)
-    .addHelpText('after', '\nConfig flags fill in what a plain safetensors file cannot tell (cycles, output activation, an ambiguous link stride).')
+    .addHelpText('after', '\nConfig flags override the model file\'s config. For a plain safetensors file (no reclink\nmetadata) they give what its shapes cannot tell: cycles, output activation, an ambiguous\nlink stride.')
     .action((options: TraceOptions & Record<string, unknown>) => {
       const { net } = loadCheckpoint(options.model, { overrides: configOverrides(options) });
       const x = readNpyMatrix(options.input);
