@@ -110,6 +110,22 @@ describe('Trainer: determinism and exact resume', () => {
     });
   }
 
+  it.each([3, 6])('resumes exactly from a state taken inside the batch handler of step %i', (k) => {
+    const whole = setup();
+    whole.trainer.run();
+    const first = setup();
+    let checkpoint: TrainerState | null = null;
+    first.trainer.on('batch', (e) => {
+      if (e.globalStep === k) checkpoint = saved(first.trainer.state());
+    });
+    first.trainer.run();
+    const resumed = setup({}, undefined, { modelSeed: 99 });
+    resumed.trainer.restore(checkpoint!);
+    resumed.trainer.run();
+    expect(weightsOf(resumed.net)).toEqual(weightsOf(whole.net));
+    expect(resumed.trainer.history).toEqual(whole.trainer.history);
+  });
+
   it('continues exactly when run() is called again after a stop', () => {
     const whole = setup();
     whole.trainer.run();
@@ -151,26 +167,44 @@ describe('Trainer: determinism and exact resume', () => {
 });
 
 describe('Trainer: divergence guard', () => {
-  it('a huge learning rate stops training with finite weights, those from before the bad update', () => {
-    const { net, trainer } = setup({ epochs: 20 }, (n) => new Sgd(n, { lr: 1e8 }));
+  /** Records the weights after every step (and at step 0). */
+  function recordWeights({ net, trainer }: Setup): Map<number, number[][]> {
     const after = new Map<number, number[][]>([[0, weightsOf(net)]]);
     trainer.on('batch', (e) => after.set(e.globalStep, weightsOf(net)));
+    return after;
+  }
+
+  const allFinite = (net: RecLinkNet): boolean => weightsOf(net).flat().every(Number.isFinite);
+
+  it('a huge learning rate stops training at the first bad gradient, keeping the weights from before that step', () => {
+    const s = setup({ epochs: 20 }, (n) => new Sgd(n, { lr: 1e8 }));
+    const after = recordWeights(s);
     const events: string[] = [];
-    trainer.on('diverged', (d) => events.push(`diverged: ${d.quantity}`));
-    trainer.on('stopped', (s) => events.push(`stopped: ${s.reason}`));
+    s.trainer.on('diverged', (d) => events.push(`diverged: ${d.quantity}`));
+    s.trainer.on('stopped', (e) => events.push(`stopped: ${e.reason}`));
 
-    const result = trainer.run();
-    const divergence = result.divergence!;
-
+    const result = s.trainer.run();
     expect(result.stopReason).toBe('diverged');
-    expect(events).toEqual([`diverged: ${divergence.quantity}`, 'stopped: diverged']);
-    expect(weightsOf(net).flat().every(Number.isFinite)).toBe(true);
-    // The loss went bad on the weights of the last update; the weights before it are kept.
-    expect(divergence.restoredStep).toBe(result.steps);
-    expect(weightsOf(net)).toEqual(after.get(divergence.restoredStep));
-    expect(after.has(divergence.restoredStep + 1)).toBe(true);
-    expect(divergence.message).toMatch(/^training diverged: the (loss|gradient norm|validation loss) was (NaN|-?Infinity) at epoch \d+, step \d+; kept the weights from after step \d+$/);
-    expect(trainer.runStep()).toBe(false);
+    expect(result.divergence).toMatchObject({ quantity: 'gradient norm', value: Number.NaN, epoch: 1, step: 2, keptStep: 1 });
+    expect(result.divergence!.message).toBe('training diverged: the gradient norm was NaN at epoch 1, step 2; kept the weights from after step 1');
+    expect(events).toEqual(['diverged: gradient norm', 'stopped: diverged']);
+    expect(allFinite(s.net)).toBe(true);
+    expect(weightsOf(s.net)).toEqual(after.get(1));
+    expect(s.trainer.state().json).toMatchObject({ globalStep: 1, optimizer: { step: 1 } });
+    expect(s.trainer.runStep()).toBe(false);
+  });
+
+  it('an update that overflows the weights restores the last epoch’s checkpoint, optimizer state included', () => {
+    // lr 0.01 in epoch 1, then 0.01·1e40 = 1e38: the first update of epoch 2 overflows float32.
+    const s = setup({ epochs: 3, schedule: stepSchedule(0.01, { stepSize: 1, gamma: 1e40 }) }, (n) => new Sgd(n, { momentum: 0.5 }));
+    const after = recordWeights(s);
+    let endOfEpoch1: TrainerState | null = null;
+    s.trainer.on('epoch', () => (endOfEpoch1 = saved(s.trainer.state())));
+    const result = s.trainer.run();
+    expect(result.divergence).toMatchObject({ quantity: 'weight norm', value: Number.POSITIVE_INFINITY, epoch: 2, step: 1, keptStep: 6 });
+    expect(allFinite(s.net)).toBe(true);
+    expect(weightsOf(s.net)).toEqual(after.get(6));
+    expect(saved(s.trainer.state())).toEqual(endOfEpoch1);
   });
 
   it('a NaN in the training data stops at the first step and keeps the initial weights', () => {
@@ -179,21 +213,20 @@ describe('Trainer: divergence guard', () => {
     const { net, trainer } = setup({}, undefined, { train });
     const initial = weightsOf(net);
     const result = trainer.run();
-    expect(result.divergence).toMatchObject({ quantity: 'loss', epoch: 1, step: 1, restoredStep: 0 });
+    expect(result.divergence).toMatchObject({ quantity: 'loss', epoch: 1, step: 1, keptStep: 0 });
     expect(weightsOf(net)).toEqual(initial);
   });
 
-  it('a validation loss that is not finite undoes the epoch’s last update', () => {
+  it('a validation loss that is not finite restores the last good checkpoint (here: the start)', () => {
     const net = new RecLinkNet({ inputSize: D, hiddenSize: 6, seed: 1 });
+    const initial = weightsOf(net);
     const validation = clone(data.validation);
     validation.data[5] = Number.POSITIVE_INFINITY;
     const trainer = new Trainer(net, new Adam(net), data.train, validation, { batchSize: 7 });
-    const after = new Map<number, number[][]>();
-    trainer.on('batch', (e) => after.set(e.globalStep, weightsOf(net)));
     const result = trainer.run();
-    expect(result.divergence).toMatchObject({ quantity: 'validation loss', epoch: 1, step: 6, restoredStep: 5 });
-    expect(weightsOf(net)).toEqual(after.get(5));
-    expect(trainer.state().json).toMatchObject({ epochsDone: 0, stepInEpoch: 5, globalStep: 5 });
+    expect(result.divergence).toMatchObject({ quantity: 'validation loss', epoch: 1, step: 6, keptStep: 0 });
+    expect(weightsOf(net)).toEqual(initial);
+    expect(trainer.state().json).toMatchObject({ epochsDone: 0, stepInEpoch: 0, globalStep: 0, optimizer: { step: 0 } });
   });
 });
 
