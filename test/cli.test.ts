@@ -1,7 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
 import { outcomeOf } from '../src/cli/error-line.js';
@@ -13,51 +11,11 @@ import { RecLinkNet } from '../src/model/reclink-net.js';
 import { traceModel } from '../src/model/trace.js';
 import { Random } from '../src/random.js';
 import { randomMatrix } from './helpers.js';
+import { expectFailure, reclink, type Run } from './cli-helpers.js';
 import { firstBitDifference, temporaryFolder } from './io-helpers.js';
 
-// These tests run the built command line (`node bin/reclink.js`, which imports dist/).
-// `npm test` builds first; when run alone, a stale or missing dist/ is rebuilt here.
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = temporaryFolder('cli');
-
-beforeAll(() => {
-  if (isStale(join(root, 'src'), join(root, 'dist', 'cli', 'main.js'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-  }
-}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function isStale(sources: string, built: string): boolean {
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newer = (folder: string): boolean =>
-    readdirSync(folder, { withFileTypes: true }).some((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > builtAt;
-    });
-  return newer(sources);
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function reclink(...args: string[]): Run {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [join(root, 'bin', 'reclink.js'), ...args], { cwd: root, encoding: 'utf8' });
-  return { status, stdout, stderr };
-}
-
-/** A failed run: its exit code, nothing on stdout, and exactly one line `reclink: ...` on stderr. */
-function expectFailure(run: Run, status: 1 | 2, message: string | RegExp): void {
-  expect(run.status, run.stderr).toBe(status);
-  expect(run.stdout).toBe('');
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  if (typeof message === 'string') expect(run.stderr).toBe(`${message}\n`);
-  else expect(run.stderr.trimEnd()).toMatch(message);
-}
 
 const path = (name: string): string => join(dir, name);
 
@@ -159,8 +117,8 @@ describe('reclink: bad input exits 1 with one line', () => {
 
 describe('reclink: usage errors exit 2 with one line', () => {
   it.each([
-    ['no command', [], 'reclink: missing command: expected summary, init or trace (see reclink --help)'],
-    ['an unknown command', ['train'], "reclink: unknown command 'train' (Did you mean trace?)"],
+    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, summary, init or trace (see reclink --help)'],
+    ['an unknown command', ['trian'], "reclink: unknown command 'trian' (Did you mean train?)"],
     ['an unknown flag', ['summary', '--bacth', '3'], "reclink: unknown option '--bacth' (Did you mean --batch?)"],
     ['a bad number', ['summary', '--batch', '2x'], "reclink: option '--batch <N>' argument '2x' is invalid. Expected an integer."],
     ['a zero size', ['summary', '--hidden-size', '0'], "reclink: option '--hidden-size <H>' argument '0' is invalid. Expected a positive integer."],
@@ -172,7 +130,7 @@ describe('reclink: usage errors exit 2 with one line', () => {
 });
 
 describe('reclink --help', () => {
-  it.each([[[]], [['summary']], [['init']], [['trace']]])('works for %j', (command) => {
+  it.each([[[]], [['train']], [['eval']], [['reconstruct']], [['summary']], [['init']], [['trace']]])('works for %j', (command) => {
     const run = reclink(...command, '--help');
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
