@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
-import { outcomeOf } from '../src/cli/error-line.js';
+import { Interrupted, outcomeOf } from '../src/cli/error-line.js';
 import { ReclinkError } from '../src/errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { writeNpy } from '../src/io/npy.js';
@@ -149,5 +149,9 @@ describe('outcomeOf', () => {
     expect(outcomeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toEqual({ exitCode: 0, line: null });
     expect(outcomeOf(new RangeError('Invalid array length\n    at somewhere'))).toEqual({ exitCode: 1, line: 'reclink: unexpected error: Invalid array length at somewhere' });
     expect(outcomeOf('a string')).toEqual({ exitCode: 1, line: 'reclink: unexpected error: a string' });
+    expect(outcomeOf(new Interrupted('interrupted after 2 epochs and 3 steps: saved runs/a/last.safetensors'))).toEqual({
+      exitCode: 130,
+      line: 'reclink: interrupted after 2 epochs and 3 steps: saved runs/a/last.safetensors',
+    });
   });
 });
