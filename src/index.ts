@@ -14,3 +14,5 @@ export { RecLinkNet, type ModelOptions, type GradientResult } from './model/recl
 export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
 export { traceModel, type Trace } from './model/trace.js';
 export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';
+export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
+export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
