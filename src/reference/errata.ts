@@ -52,6 +52,7 @@ export function selectionMatrix(inputSize: number, stride: number, width: number
   return k;
 }
 
+/** Erratum 1, the selection matrix K. */
 export interface SelectionMeasurement {
   /** max |x_reduce[last]| over the batch with the literal K (n ≤ 74). */
   literalLast: number;
@@ -61,6 +62,7 @@ export interface SelectionMeasurement {
   correctedDifference: number;
 }
 
+/** Erratum 1: X K with K as written, and with all 75 columns, against the model's gather. */
 export function measureSelection(): SelectionMeasurement {
   const { net, x } = errataFixture();
   const { inputSize, linkStride } = net.config;
@@ -78,6 +80,7 @@ export function measureSelection(): SelectionMeasurement {
 // ---------------------------------------------------------------------------------------
 // 2. 3.1.3: y = ReLU(A_in).
 
+/** Erratum 2, the output layer's input. */
 export interface OutputSourceMeasurement {
   /** Shape of the literal y = ReLU(A_in). */
   literalShape: [number, number];
@@ -87,6 +90,7 @@ export interface OutputSourceMeasurement {
   correctedDifference: number;
 }
 
+/** Erratum 2: y = ReLU(A_in) against the target's shape; ReLU(A_out) against the model. */
 export function measureOutputSource(): OutputSourceMeasurement {
   const { net, x } = errataFixture();
   const literal = relu(net.input.a);
@@ -100,6 +104,7 @@ export function measureOutputSource(): OutputSourceMeasurement {
 // ---------------------------------------------------------------------------------------
 // 3. 3.1.3: "X — input batch 225 × N" with A_in = X W_inᵀ + b_in.
 
+/** Erratum 3, the orientation of the batch. */
 export interface InputOrientationMeasurement {
   /** The product X W_inᵀ with X stored 225 × N: the shapes, and whether they fit. */
   literal: { left: [number, number]; right: [number, number]; defined: boolean };
@@ -107,6 +112,7 @@ export interface InputOrientationMeasurement {
   correctedDifference: number;
 }
 
+/** Erratum 3: the product X W_inᵀ with X stored 225 × N, and with X stored N × 225. */
 export function measureInputOrientation(): InputOrientationMeasurement {
   const { net, x } = errataFixture();
   const w = net.parameter('input.weight').value;
@@ -122,6 +128,7 @@ export function measureInputOrientation(): InputOrientationMeasurement {
 // ---------------------------------------------------------------------------------------
 // 4. 3.1.2 writes a link bias, 3.1.1 and 3.1.3 do not.
 
+/** Erratum 4, the link bias. */
 export interface LinkBiasMeasurement {
   /** Parameters of the default model (no link bias), and with `linkBias: true`. */
   parameters: { without: number; with: number };
@@ -131,6 +138,7 @@ export interface LinkBiasMeasurement {
   withDifference: number;
 }
 
+/** Erratum 4: both readings of the link layer, with and without a bias, against the model. */
 export function measureLinkBias(): LinkBiasMeasurement {
   const without = errataFixture().net;
   const withBias = errataFixture(ERRATA_SETUP.batch, { linkBias: true }).net;
@@ -166,9 +174,11 @@ export function literalOutputSum(w: Matrix, b: Matrix, z: Matrix): Matrix {
   return a;
 }
 
+/** Erratum 5, the output layer's sum. */
 export interface OutputSumMeasurement {
   /** Outputs of a sample that the literal formula leaves undefined (j ≥ H), of D. */
   undefinedOutputs: number;
+  /** D, the outputs of a sample. */
   outputs: number;
   /** ‖literal − A_out‖ / ‖A_out‖ over the outputs it defines. */
   relativeError: number;
@@ -176,6 +186,7 @@ export interface OutputSumMeasurement {
   correctedDifference: number;
 }
 
+/** Erratum 5: the literal output sum against A_out. */
 export function measureOutputSum(): OutputSumMeasurement {
   const { net } = errataFixture();
   const s = net.output.input;
@@ -221,6 +232,7 @@ export function lossGradient(net: RecLinkNet, x: Matrix, sign: 'literal' | 'corr
   return g;
 }
 
+/** Erratum 6, the sign of the loss gradient. */
 export interface SignMeasurement {
   /** The literal ∂E/∂W_out against the true one. */
   gradient: GradientMeasurement;
@@ -231,6 +243,7 @@ export interface SignMeasurement {
   learningRate: number;
 }
 
+/** Erratum 6: the literal ∂E/∂W_out against the true one, and one SGD step with each. */
 export function measureSign(learningRate = 1e-3): SignMeasurement {
   const fixture = errataFixture();
   const { net, x, finite } = fixture;
@@ -270,11 +283,13 @@ export function literalBatchGradient(net: RecLinkNet, lossGradient: Matrix): Mat
   return productAtB(columnSums(outputDelta(net, lossGradient)), sMean);
 }
 
+/** Erratum 7, where the batch sum goes. */
 export interface BatchSumMeasurement {
   /** The literal ∂E/∂W_out against the true one, by batch size. */
   byBatch: { batch: number; gradient: GradientMeasurement }[];
 }
 
+/** Erratum 7: the literal ∂E/∂W_out for one sample and for N = 4. */
 export function measureBatchSum(): BatchSumMeasurement {
   const byBatch = [1, ERRATA_SETUP.batch].map((batch) => {
     const fixture = errataFixture(batch);
@@ -324,14 +339,17 @@ export function literalInGradient(net: RecLinkNet): Matrix {
   return productAtB(deltaIn, net.input.input);
 }
 
+/** Erratum 8: ∂E/∂W_link without f'(A_link). */
 export function measureLinkDelta(): GradientMeasurement {
   return measureGradient('link.weight', literalLinkGradient);
 }
 
+/** Erratum 9: ∂E/∂W_rec from the last cycle alone. */
 export function measureRecSum(): GradientMeasurement {
   return measureGradient('rec.weight', literalRecGradient);
 }
 
+/** Erratum 10: ∂E/∂W_in through the last cycle's direct path alone. */
 export function measureInPaths(): GradientMeasurement {
   return measureGradient('input.weight', literalInGradient);
 }
