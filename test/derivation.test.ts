@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DERIVATION_PATH, derivationMarkdown, writeDerivation } from '../src/docs/derivation.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DERIVATION_PATH, derivationMarkdown } from '../src/docs/derivation.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let generated = '';
@@ -34,17 +33,5 @@ describe('docs/derivation.md', () => {
         expect(source, `${file} ${name}.${member}`).toMatch(new RegExp(`^  ${member}\\(`, 'm'));
       }
     }
-  });
-
-  describe('writeDerivation', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'reclink-docs-'));
-    afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-    it('writes the text through a temporary file, leaving nothing else behind', () => {
-      const path = join(folder, 'derivation.md');
-      writeDerivation(path, generated);
-      expect(readFileSync(path, 'utf8')).toBe(generated);
-      expect(readdirSync(folder)).toEqual(['derivation.md']);
-    });
   });
 });

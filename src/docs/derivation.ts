@@ -1,5 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import {
   ERRATA_SETUP,
@@ -25,13 +25,6 @@ import { gradientCheck } from '../reference/gradient-check.js';
  */
 export function derivationMarkdown(): string {
   return [header(), network(), forward(), backward(), finiteDifferences(), errata()].join('\n');
-}
-
-/** Writes `text` to `path` through a temporary file in the same folder and a rename. */
-export function writeDerivation(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }
 
 function header(): string {
@@ -261,4 +254,4 @@ function count(n: number): string {
 /** The committed file: `docs/derivation.md` at the package root (from `src/docs` or `dist/docs`). */
 export const DERIVATION_PATH = fileURLToPath(new URL('../../docs/derivation.md', import.meta.url));
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) writeDerivation(DERIVATION_PATH, derivationMarkdown());
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) writeFileAtomic(DERIVATION_PATH, derivationMarkdown());
