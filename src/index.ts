@@ -1,6 +1,8 @@
 // The public API of reclink.
-export type { Backend, ActivationName } from './linalg/backend.js';
+export { adamStepScalars, type Backend, type ActivationName, type SgdHyper, type AdamHyper, type AdamStepScalars } from './linalg/backend.js';
 export { jsBackend } from './linalg/js-backend.js';
+export { createWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions } from './linalg/wasm/wasm-backend.js';
+export { selectBackend, loadWasmBackend, readWasmBytes, wasmSupported, resolveThreads, WASM_URL, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
 export { zeros, fromValues, clone, dtypeOf, assertShape, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
 export { Random } from './random.js';
 export { ReclinkError } from './errors.js';
