@@ -128,6 +128,21 @@ describe('reclink train', () => {
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script/);
   });
 
+  it('stops early after --patience epochs without a better validation loss, keeping the best epoch in best.safetensors', () => {
+    const result = train('--lr', '0.05', '--epochs', '30', '--patience', '1', '--json', '--name', 'early');
+    expect(result.status, result.stderr).toBe(0);
+    const summary = jsonLines(result.stdout).at(-1) as { stopReason: string; epochs: number; best: { epoch: number } };
+    expect(summary.stopReason).toBe('early-stopping');
+    expect(summary.epochs).toBe(summary.best.epoch + 1);
+    expect(metricsRows(runFile('early', 'metrics.csv'))).toHaveLength(summary.epochs);
+    const best = loadRunCheckpoint(runFile('early', 'best.safetensors')).net;
+    const last = loadRunCheckpoint(runFile('early', 'last.safetensors'));
+    for (const [name, data] of Object.entries(weightsOf(best))) {
+      expect(firstBitDifference(data, last.resume?.state.tensors[`best.${name}`].data ?? new Float32Array(0)), name).toBe(-1);
+    }
+    expect(firstBitDifference(best.parameter('rec.weight').value.data, last.net.parameter('rec.weight').value.data)).not.toBe(-1);
+  });
+
   it('names run folders run-1, run-2, ... and refuses a name in use', () => {
     for (const expected of ['run-1', 'run-2']) {
       const numbered = train('--epochs', '1', '--json');
@@ -296,6 +311,6 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
   ])('%s', (_, run, status, message) => expectFailure(run(), status, message));
 
   it('makes no run folder when the data is bad', () => {
-    expect(readdirSync(runs).sort()).toEqual(['diverged', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
+    expect(readdirSync(runs).sort()).toEqual(['diverged', 'early', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
   });
 });

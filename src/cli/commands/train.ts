@@ -22,7 +22,12 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train the network and write a run folder: config.json, metrics.csv, last and best checkpoints, report.html');
   addBackendFlags(addTrainFlags(command))
-    .addHelpText('after', '\nCtrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues\nfrom it, bit for bit when it runs on the same backend.')
+    .addHelpText(
+      'after',
+      '\n--seed seeds the initial weights and the shuffling of the mini-batches; --split-seed the split.\n' +
+        'Ctrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues\n' +
+        'from it, bit for bit when it runs on the same backend.',
+    )
     .action(async (options: TrainOptions) => {
       const backend = await backendOf(options);
       try {
