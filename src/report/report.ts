@@ -1,0 +1,83 @@
+import type { Matrix } from '../linalg/matrix.js';
+import type { RecLinkConfig } from '../model/config.js';
+import { summarize, type SummaryRow } from '../model/summary.js';
+import { encodePng, pairGrid } from './grid.js';
+import { escapeXml, lineChart } from './svg-chart.js';
+
+/** One epoch of a run, as the report plots it. */
+export interface EpochRecord {
+  epoch: number;
+  /** Mean loss per sample on the training set. */
+  trainLoss: number;
+  /** Mean loss per sample on the validation set. */
+  valLoss: number;
+  /** Validation MSE per pixel. */
+  valMse: number;
+}
+
+/** What `renderReport` shows. */
+export interface ReportInput {
+  title: string;
+  config: RecLinkConfig;
+  /** The run's settings (optimizer, learning rate, ...), shown as a table. */
+  settings: Record<string, string | number | boolean>;
+  history: EpochRecord[];
+  /** Test metrics and a few test samples with their reconstructions (values in [0, 1]). */
+  test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix };
+}
+
+/**
+ * A stand-alone HTML page (no script, no network): loss curves, MSE per pixel by epoch,
+ * test digits beside their reconstructions, the configuration and the shapes table.
+ */
+export function renderReport(input: ReportInput): string {
+  const { history, test } = input;
+  const epochs = (pick: (e: EpochRecord) => number): [number, number][] => history.map((e) => [e.epoch, pick(e)]);
+  const lossChart = lineChart(
+    [
+      { name: 'train', color: '#1f77b4', points: epochs((e) => e.trainLoss) },
+      { name: 'validation', color: '#d62728', points: epochs((e) => e.valLoss) },
+    ],
+    { xLabel: 'epoch', yLabel: 'loss per sample', logY: true },
+  );
+  const mseChart = lineChart([{ name: 'validation', color: '#2ca02c', points: epochs((e) => e.valMse) }], { xLabel: 'epoch', yLabel: 'MSE per pixel' });
+  const grid = Buffer.from(encodePng(pairGrid(test.inputs, test.outputs, { columns: 8, zoom: 4 }))).toString('base64');
+  const summary = summarize(input.config, 1);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(input.title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 960px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+.metrics td:nth-child(2) { font-variant-numeric: tabular-nums; } img { image-rendering: pixelated; max-width: 100%; }
+</style></head><body>
+<h1>${escapeXml(input.title)}</h1>
+<table class="metrics">
+<tr><th>test MSE per pixel</th><td>${test.mse.toFixed(5)}</td></tr>
+<tr><th>test PSNR</th><td>${test.psnr.toFixed(2)} dB</td></tr>
+<tr><th>epochs</th><td>${history.length}</td></tr>
+</table>
+<h2>Loss</h2>
+${lossChart}
+<h2>Validation MSE per pixel</h2>
+${mseChart}
+<h2>Test digits and their reconstructions</h2>
+<p>Each pair: the input on the left, the network's reconstruction on the right.</p>
+<img alt="test digits beside their reconstructions" src="data:image/png;base64,${grid}">
+<h2>Settings</h2>
+${keyValueTable({ ...input.config, ...input.settings })}
+<h2>Shapes (the exercise's 3.1.1, per sample)</h2>
+${shapeTable([...summary.parameters, ...summary.activations])}
+<p>${summary.parameterCount.toLocaleString('en-US')} parameters.</p>
+</body></html>
+`;
+}
+
+function keyValueTable(rows: Record<string, string | number | boolean>): string {
+  const body = Object.entries(rows).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(String(v))}</td></tr>`);
+  return `<table>${body.join('')}</table>`;
+}
+
+function shapeTable(rows: SummaryRow[]): string {
+  const body = rows.map((r) => `<tr><td>${escapeXml(r.name)}</td><td>${r.shape[0]}×${r.shape[1]}</td><td>${escapeXml(r.description)}</td></tr>`);
+  return `<table><tr><th>tensor</th><th>shape</th><th>what it is</th></tr>${body.join('')}</table>`;
+}

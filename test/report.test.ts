@@ -1,0 +1,51 @@
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { fromValues } from '../src/linalg/matrix.js';
+import { resolveConfig } from '../src/model/config.js';
+import { encodePng, pairGrid } from '../src/report/grid.js';
+import { renderReport } from '../src/report/report.js';
+import { lineChart } from '../src/report/svg-chart.js';
+
+const inputs = fromValues(3, 4, [0, 1, 1, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1]);
+const outputs = fromValues(3, 4, [0, 0.8, 1.2, -0.1, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 0]);
+
+describe('pairGrid and encodePng', () => {
+  it('draws each input beside its reconstruction, clamped to [0, 1]', () => {
+    const image = pairGrid(inputs, outputs, { columns: 2, zoom: 1 });
+    const png = PNG.sync.read(Buffer.from(encodePng(image)));
+    expect([png.width, png.height]).toEqual([image.width, image.height]);
+    const at = (x: number, y: number): number => png.data[4 * (y * png.width + x)];
+    // first pair at (8, 8): input 2×2 tile, then reconstruction 2 pixels further right
+    expect([at(8, 8), at(9, 8), at(8, 9), at(9, 9)]).toEqual([0, 255, 255, 0]);
+    expect([at(12, 8), at(13, 8), at(12, 9), at(13, 9)]).toEqual([0, 204, 255, 0]);
+    expect(image.height).toBe(2 * 2 + 3 * 8); // two rows of pairs
+  });
+
+  it('refuses samples that are not square images', () => {
+    expect(() => pairGrid(fromValues(1, 3, [0, 0, 0]), fromValues(1, 3, [0, 0, 0]))).toThrow(/cannot draw samples of 3 values/);
+  });
+});
+
+describe('renderReport', () => {
+  it('is a stand-alone page with the curves, the digits, the settings and the shapes', () => {
+    const html = renderReport({
+      title: 'run <1>',
+      config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2 }),
+      settings: { optimizer: 'adam', lr: 0.001 },
+      history: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 10 / epoch, valLoss: 12 / epoch, valMse: 0.1 / epoch })),
+      test: { mse: 0.0123, psnr: 19.1, inputs, outputs },
+    });
+    expect(html).toContain('run &#60;1&#62;');
+    expect(html.match(/<svg/g)).toHaveLength(2);
+    expect(html).toContain('<polyline');
+    expect(html).toMatch(/src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
+    expect(html).toContain('<th>optimizer</th><td>adam</td>');
+    expect(html).toContain('<td>input.weight</td><td>2×4</td>');
+    expect(html).toContain('0.01230');
+    expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script|<link/);
+  });
+
+  it('plots a chart with no finite point as a note, not a broken SVG', () => {
+    expect(lineChart([{ name: 'a', color: 'red', points: [[1, Number.NaN]] }], { xLabel: 'x', yLabel: 'y' })).toBe('<p>No data to plot.</p>');
+  });
+});
