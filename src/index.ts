@@ -14,3 +14,29 @@ export { RecLinkNet, type ModelOptions, type GradientResult } from './model/recl
 export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
 export { traceModel, type Trace } from './model/trace.js';
 export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';
+export { AreaResampler, resampleArea, type ImageSize } from './data/resample.js';
+export { fitImages, type ImageFit } from './data/image-fit.js';
+export { loadDataset, BUNDLED, type Dataset } from './data/dataset.js';
+export { loadMnist15, MNIST15_PATH } from './data/mnist15.js';
+export { parseMnist15, encodeMnist15, MNIST15_SOURCE, type LabelledImages } from './data/mnist15-format.js';
+export { splitDataset, selectSamples, type SplitOptions, type Split } from './data/split.js';
+export { parseCsv, readCsv } from './data/csv.js';
+export { parseIdx, readIdx } from './data/idx.js';
+export { readPngFolder } from './data/png-folder.js';
+export { MAX_DATASET_VALUES } from './data/checks.js';
+export { Normalizer, NORMALIZATIONS, type NormalizationName, type NormalizerJSON } from './data/normalize.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+export {
+  readSafetensors,
+  writeSafetensors,
+  parseSafetensors,
+  serializeSafetensors,
+  matrixTensor,
+  MAX_HEADER_BYTES,
+  type Safetensors,
+  type SafetensorsTensor,
+  type SafetensorsDType,
+  type TensorToWrite,
+} from './io/safetensors.js';
+export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
+export { saveCheckpoint, loadCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';

@@ -1,12 +1,8 @@
 import { fromValues, type DType, type Matrix } from '../src/linalg/matrix.js';
 import type { RecLinkNet } from '../src/model/reclink-net.js';
 import type { ReferenceParameters, Rows } from '../src/reference/scalar.js';
-import { Random } from '../src/random.js';
 
-/** A rows × cols matrix of numbers uniform in [low, high). */
-export function randomMatrix(rows: number, cols: number, random: Random, dtype: DType = 'float64', low = -1, high = 1): Matrix {
-  return fromValues(rows, cols, Array.from({ length: rows * cols }, () => random.uniformIn(low, high)), dtype);
-}
+export { randomMatrix } from '../src/reference/random-matrix.js';
 
 /** A matrix as float64 rows. */
 export function toRows(m: Matrix): Rows {

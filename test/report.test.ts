@@ -32,7 +32,7 @@ describe('renderReport', () => {
       title: 'run <1>',
       config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2 }),
       settings: { optimizer: 'adam', lr: 0.001 },
-      history: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 10 / epoch, valLoss: 12 / epoch, valMse: 0.1 / epoch })),
+      history: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 10 / epoch, valLoss: 12 / epoch, valMse: 0.1 / epoch, lr: 1e-3 })),
       test: { mse: 0.0123, psnr: 19.1, inputs, outputs },
     });
     expect(html).toContain('run &#60;1&#62;');

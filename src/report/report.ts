@@ -1,19 +1,9 @@
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
+import type { EpochRecord } from '../train/events.js';
 import { summarize, type SummaryRow } from '../model/summary.js';
 import { encodePng, pairGrid } from './grid.js';
 import { escapeXml, lineChart } from './svg-chart.js';
-
-/** One epoch of a run, as the report plots it. */
-export interface EpochRecord {
-  epoch: number;
-  /** Mean loss per sample on the training set. */
-  trainLoss: number;
-  /** Mean loss per sample on the validation set. */
-  valLoss: number;
-  /** Validation MSE per pixel. */
-  valMse: number;
-}
 
 /** What `renderReport` shows. */
 export interface ReportInput {

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileError } from './fs-errors.js';
+
+/**
+ * Writes `bytes` to `path` so that the file is either its old self or complete, never
+ * half-written: the bytes go to a new temporary file in the same folder, which is flushed
+ * to disk (fsync) and then renamed over `path`. On failure the temporary file is removed,
+ * the old file is untouched, and a ReclinkError names `path`.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temporary, 'wx'); // wx: a fresh file, never someone else's
+    for (let written = 0; written < bytes.length; ) {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== null) closeQuietly(fd);
+    rmSync(temporary, { force: true });
+    throw fileError('write', path, error);
+  }
+}
+
+/** Closes `fd` while another error is already on its way out. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The first error is the one to report.
+  }
+}

@@ -1,0 +1,139 @@
+import type { AdamHyper } from '../linalg/backend.js';
+import { dtypeOf, type Matrix } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
+import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
+import { checkNumber } from './checks.js';
+import { loadMatrices } from './tensors.js';
+
+/** The hyperparameters of `torch.optim.Adam` and `torch.optim.AdamW`. */
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** (β₁, β₂), decay rates of the moment estimates (default (0.9, 0.999)). */
+  betas: [number, number];
+  /** ε, added to √v̂ (default 1e-8). */
+  eps: number;
+  /** λ: an L2 term added to the gradient (Adam, default 0) or a decoupled shrink (AdamW, default 1e-2). */
+  weightDecay: number;
+}
+
+/** The state of an Adam or AdamW optimizer in JSON. */
+export interface AdamJson extends AdamOptions {
+  kind: 'adam' | 'adamw';
+  step: number;
+}
+
+/** PyTorch's defaults for Adam. */
+export const ADAM_DEFAULTS: Readonly<AdamOptions> = Object.freeze<AdamOptions>({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 });
+
+/** PyTorch's defaults for AdamW: Adam's, with weight decay 1e-2. */
+export const ADAMW_DEFAULTS: Readonly<AdamOptions> = Object.freeze<AdamOptions>({ ...ADAM_DEFAULTS, weightDecay: 1e-2 });
+
+/**
+ * The Adam family, PyTorch's rule (`torch.optim.Adam`, `torch.optim.AdamW`), at step
+ * t ≥ 1 for each weight w with gradient ∇:
+ *
+ *     g = ∇ + λ w (Adam)        or   w = w (1 − lr λ), g = ∇ (AdamW: decoupled decay)
+ *     m = β₁ m + (1 − β₁) g            v = β₂ v + (1 − β₂) g²
+ *     w = w − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ *
+ * The moments are `optimizer.exp_avg.<parameter>` and `optimizer.exp_avg_sq.<parameter>`.
+ * Construct it as `Adam` or `AdamW`.
+ */
+export class AdamFamily implements Optimizer {
+  private hyper: AdamHyper;
+  private readonly expAvg: Matrix[];
+  private readonly expAvgSq: Matrix[];
+
+  protected constructor(
+    readonly kind: 'adam' | 'adamw',
+    private readonly model: Trainable,
+    options: Partial<AdamOptions>,
+  ) {
+    const defaults = kind === 'adamw' ? ADAMW_DEFAULTS : ADAM_DEFAULTS;
+    this.hyper = resolveAdamHyper({ ...defaults, ...options }, kind, 0);
+    const { backend, parameters } = model;
+    const zerosLike = (m: Matrix): Matrix => backend.alloc(m.rows, m.cols, dtypeOf(m));
+    this.expAvg = parameters.map((p) => zerosLike(p.value));
+    this.expAvgSq = parameters.map((p) => zerosLike(p.value));
+  }
+
+  get lr(): number {
+    return this.hyper.lr;
+  }
+
+  set lr(lr: number) {
+    this.hyper.lr = checkNumber('learning rate', lr, 0);
+  }
+
+  get stepCount(): number {
+    return this.hyper.step;
+  }
+
+  step(): void {
+    const { backend, parameters } = this.model;
+    this.hyper.step++;
+    for (let i = 0; i < parameters.length; i++) {
+      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper);
+    }
+  }
+
+  state(): OptimizerState {
+    const { lr, beta1, beta2, eps, weightDecay, step } = this.hyper;
+    const tensors = Object.fromEntries(
+      this.model.parameters.flatMap((p, i) => [
+        [stateTensorName('exp_avg', p), this.expAvg[i]],
+        [stateTensorName('exp_avg_sq', p), this.expAvgSq[i]],
+      ]),
+    );
+    return { tensors, json: { kind: this.kind, step, lr, betas: [beta1, beta2], eps, weightDecay } };
+  }
+
+  loadState(state: OptimizerState): void {
+    const { json } = state;
+    checkStateHeader(json, this.kind);
+    const hyper = resolveAdamHyper(json, this.kind, json.step);
+    loadMatrices(state.tensors, this.state().tensors);
+    this.hyper = hyper;
+  }
+}
+
+/**
+ * `torch.optim.Adam`: weight decay, when set, is an L2 term added to the gradient.
+ *
+ * @example
+ * const adam = new Adam(net, { lr: 1e-3 });
+ * net.computeGradients(batch);
+ * adam.step();
+ */
+export class Adam extends AdamFamily {
+  constructor(model: Trainable, options: Partial<AdamOptions> = {}) {
+    super('adam', model, options);
+  }
+}
+
+/**
+ * `torch.optim.AdamW`: Adam with decoupled weight decay (default λ = 1e-2). The weight
+ * shrinks by lr·λ before Adam's step, and the gradient is left alone.
+ */
+export class AdamW extends AdamFamily {
+  constructor(model: Trainable, options: Partial<AdamOptions> = {}) {
+    super('adamw', model, options);
+  }
+}
+
+/** Checks Adam's hyperparameters as PyTorch does. */
+function resolveAdamHyper(o: AdamOptions, kind: 'adam' | 'adamw', step: number): AdamHyper {
+  if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+    throw new ReclinkError(`betas is ${JSON.stringify(o.betas)}, expected two numbers in [0, 1)`, 2);
+  }
+  return {
+    lr: checkNumber('learning rate', o.lr, 0),
+    beta1: checkNumber('beta1', o.betas[0], 0, 1),
+    beta2: checkNumber('beta2', o.betas[1], 0, 1),
+    eps: checkNumber('eps', o.eps, 0),
+    weightDecay: checkNumber('weight decay', o.weightDecay, 0),
+    decoupled: kind === 'adamw',
+    step,
+  };
+}
