@@ -2,15 +2,20 @@ import type { Backend } from '../linalg/backend.js';
 import { jsBackend } from '../linalg/js-backend.js';
 import { clone, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
-import { Random } from '../random.js';
-import { checkSettings, needsRebuild, type LabSettings } from './settings.js';
+import { Adam, AdamW } from '../train/adam.js';
+import { evaluate } from '../train/evaluate.js';
+import type { Optimizer } from '../train/optimizer.js';
+import { Sgd } from '../train/sgd.js';
+import { Trainer } from '../train/trainer.js';
+import { checkSettings, needsRebuild, type LabOptimizer, type LabSettings } from './settings.js';
 
 /** The samples the lab trains and validates on, one a row. */
 export interface LabDataset {
-  /** What the page calls it: `MNIST-15 (bundled)`, `digits.csv`, ... */
+  /** What the page calls it: `bundled MNIST-15`, `digits.csv`, ... */
   name: string;
   train: Matrix;
   validation: Matrix;
@@ -27,33 +32,42 @@ export interface LossPoint {
   validation: number | null;
 }
 
-const VALIDATION_CHUNK = 500;
+/** The lab never stops on its own: a run is as many epochs as the learner lets it train. */
+const ENDLESS = Number.MAX_SAFE_INTEGER;
+/** SGD's momentum when the lab offers it. */
+const MOMENTUM = 0.9;
 
 /**
- * A training run the page drives one step at a time: the network, its optimizer, the batch
- * order and the step count. It has no timers and no DOM; the worker loop calls it.
+ * A training run the page drives one step at a time: a `Trainer` over the network and an
+ * optimizer made from the lab's settings. Steps and epochs count from the last reset, across
+ * the trainers that a new batch size or optimizer brings. It has no timers and no DOM; the
+ * worker loop calls it.
  */
 export class LabSession {
   net!: RecLinkNet;
-  step = 0;
-  epoch = 0;
   private current: LabSettings;
-  private random!: Random;
-  private order!: Uint32Array;
-  private cursor = 0;
-  private adamStep = 0;
-  private moments: Matrix[][] = [];
-  private readonly batch: BatchMatrix;
+  /** The architecture besides cycles and output activation (a loaded checkpoint may change it). */
+  private architecture: RecLinkConfig;
+  private optimizer!: Optimizer;
+  private trainer!: Trainer;
+  /** Steps and epochs of the trainers before the current one, since the last reset. */
+  private done = { steps: 0, epochs: 0 };
+  private readonly batchCopy: BatchMatrix;
   private lastBatch: Matrix | null = null;
+  private stepPoint: LossPoint | null = null;
 
   constructor(
     readonly dataset: LabDataset,
     settings: LabSettings,
     private readonly backend: Backend = jsBackend,
+    architecture: RecLinkConfig = { ...DEFAULT_CONFIG },
   ) {
-    if (dataset.train.rows < 1) throw new ReclinkError(`${dataset.name} has no training samples, expected at least one`);
+    if (dataset.train.rows < 1 || dataset.validation.rows < 1) {
+      throw new ReclinkError(`${dataset.name} has ${dataset.train.rows} training and ${dataset.validation.rows} validation samples, expected at least one of each`);
+    }
     this.current = checkSettings({ ...settings });
-    this.batch = new BatchMatrix(backend, dataset.train.cols, 'float32');
+    this.architecture = { ...architecture };
+    this.batchCopy = new BatchMatrix(backend, dataset.train.cols, 'float32');
     this.reset();
   }
 
@@ -62,59 +76,75 @@ export class LabSession {
     return { ...this.current };
   }
 
+  /** Steps since the last reset. */
+  get step(): number {
+    return this.done.steps + this.trainer.position.globalStep;
+  }
+
+  /** Epochs completed since the last reset. */
+  get epoch(): number {
+    return this.done.epochs + this.trainer.position.epochsDone;
+  }
+
   /**
-   * Applies new settings: the optimizer, learning rate and batch size take effect at the
-   * next step; a new architecture or seed restarts training. Returns true when it restarted.
+   * Applies new settings: the learning rate at the next step; a new optimizer (fresh state)
+   * or batch size from the next step, the epoch starting over; a new architecture or seed
+   * restarts training. Returns true when it restarted.
    */
   configure(settings: LabSettings): boolean {
     const next = checkSettings({ ...settings });
-    const rebuild = needsRebuild(this.current, next);
-    const optimizerChanged = next.optimizer !== this.current.optimizer;
+    const previous = this.current;
     this.current = next;
-    if (rebuild) this.reset();
-    else if (optimizerChanged) this.resetOptimizer();
-    return rebuild;
+    if (needsRebuild(previous, next)) {
+      this.reset();
+      return true;
+    }
+    if (next.optimizer !== previous.optimizer) this.optimizer = makeOptimizer(this.net, next.optimizer, next.lr);
+    else this.optimizer.lr = next.lr;
+    if (next.optimizer !== previous.optimizer || next.batchSize !== previous.batchSize) this.newTrainer();
+    return false;
   }
 
   /** A fresh network from the seed, step 0; returns the first point (validation loss only). */
   reset(): LossPoint {
     const { cycles, outputActivation, seed } = this.current;
-    this.net = new RecLinkNet({ inputSize: this.dataset.train.cols, cycles, outputActivation, seed }, { backend: this.backend });
-    this.random = Random.fromSeed(seed);
-    this.order = this.random.shuffle(Uint32Array.from({ length: this.dataset.train.rows }, (_, i) => i));
-    this.cursor = 0;
-    this.step = 0;
-    this.epoch = 0;
-    this.lastBatch = null;
-    this.resetOptimizer();
-    return { step: 0, epoch: 0, train: null, validation: this.validationLoss() };
+    const config = { ...this.architecture, inputSize: this.dataset.train.cols, cycles, outputActivation, seed };
+    return this.start(new RecLinkNet(config, { backend: this.backend }));
   }
 
-  /** One optimizer step on the next mini-batch; the validation loss is measured when it ends an epoch. */
+  /**
+   * Continues from `net` (a loaded checkpoint): its architecture, cycles and output activation
+   * replace the settings'; the optimizer starts fresh and the steps count from 0.
+   */
+  adopt(net: RecLinkNet, source: string): LossPoint {
+    const { inputSize, cycles, outputActivation } = net.config;
+    if (inputSize !== this.dataset.train.cols) {
+      throw new ReclinkError(`${source}: the model expects ${inputSize} inputs (inputSize), the data ${this.dataset.name} has ${this.dataset.train.cols}`);
+    }
+    this.current = checkSettings({ ...this.current, cycles, outputActivation });
+    this.architecture = { ...net.config };
+    return this.start(net);
+  }
+
+  /**
+   * One optimizer step on the next mini-batch; the validation loss is measured when it ends
+   * an epoch. A loss or gradient that is not finite undoes the step and throws (the trainer's
+   * divergence guard): the weights stay the last good ones.
+   */
   trainStep(): LossPoint {
-    const x = this.nextBatch();
-    const { loss } = this.net.computeGradients(x);
-    if (!Number.isFinite(loss)) {
-      throw new ReclinkError(`the loss became ${loss} at step ${this.step + 1}: lower the learning rate (now ${this.current.lr}) and reset`);
+    this.stepPoint = null;
+    if (!this.trainer.runStep() && this.trainer.divergence) {
+      const { message } = this.trainer.divergence;
+      this.newTrainer();
+      throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and train again`);
     }
-    this.update();
-    this.step++;
-    this.lastBatch = x;
-    const endsEpoch = this.cursor === 0;
-    if (endsEpoch) this.epoch++;
-    return { step: this.step, epoch: this.epoch, train: loss / x.rows, validation: endsEpoch ? this.validationLoss() : null };
+    if (this.stepPoint === null) throw new Error('the trainer took no step');
+    return this.stepPoint;
   }
 
-  /** E / N over the validation set (0 when it is empty). */
+  /** E / N over the validation set. */
   validationLoss(): number {
-    const { validation } = this.dataset;
-    if (validation.rows === 0) return 0;
-    let sum = 0;
-    for (let first = 0; first < validation.rows; first += VALIDATION_CHUNK) {
-      this.net.forward(rowRange(validation, first, Math.min(validation.rows, first + VALIDATION_CHUNK)));
-      sum += this.net.loss('sum');
-    }
-    return sum / validation.rows;
+    return evaluate(this.net, this.dataset.validation, this.current.batchSize).loss;
   }
 
   /** Y for the given rows, copied. */
@@ -122,60 +152,58 @@ export class LabSession {
     return clone(this.net.forward(x));
   }
 
-  /** The samples the views show: the validation set, or the training set when there is none. */
-  get shownSamples(): Matrix {
-    return this.dataset.validation.rows > 0 ? this.dataset.validation : this.dataset.train;
-  }
-
-  /** Every intermediate of sample `index` of `shownSamples`. */
+  /** Every intermediate of validation sample `index`. */
   sampleTrace(index: number): Trace {
-    const samples = this.shownSamples;
+    const samples = this.dataset.validation;
     if (!Number.isInteger(index) || index < 0 || index >= samples.rows) {
       throw new ReclinkError(`sample ${index} does not exist, expected 0 to ${samples.rows - 1}`, 2);
     }
     return traceModel(this.net, rowRange(samples, index, index + 1));
   }
 
-  /** The last training batch (the first batch before any step). */
+  /** The last training batch (the first rows of the training set before any step). */
   get currentBatch(): Matrix {
     return this.lastBatch ?? rowRange(this.dataset.train, 0, Math.min(this.current.batchSize, this.dataset.train.rows));
   }
 
-  private nextBatch(): Matrix {
-    const { train } = this.dataset;
-    const n = Math.min(this.current.batchSize, train.rows - this.cursor);
-    const x = this.batch.rows(n);
-    const d = train.cols;
-    for (let i = 0; i < n; i++) {
-      const row = this.order[this.cursor + i];
-      x.data.set(train.data.subarray(row * d, (row + 1) * d), i * d);
-    }
-    this.cursor += n;
-    if (this.cursor === train.rows) {
-      this.cursor = 0;
-      this.random.shuffle(this.order);
-    }
-    return x;
+  private start(net: RecLinkNet): LossPoint {
+    this.net = net;
+    this.optimizer = makeOptimizer(net, this.current.optimizer, this.current.lr);
+    this.done = { steps: 0, epochs: 0 };
+    this.lastBatch = null;
+    this.newTrainer();
+    return { step: 0, epoch: 0, train: null, validation: this.validationLoss() };
   }
 
-  private resetOptimizer(): void {
-    this.adamStep = 0;
-    this.moments = this.net.parameters.map((p) => [0, 1].map(() => this.backend.alloc(p.value.rows, p.value.cols, 'float32')));
-  }
-
-  private update(): void {
-    const { optimizer, lr } = this.current;
-    const adam = optimizer === 'adam' || optimizer === 'adamw';
-    if (adam) this.adamStep++;
-    this.net.parameters.forEach((p, i) => {
-      const [m, v] = this.moments[i];
-      if (adam) {
-        this.backend.adamUpdate(p.value, p.grad, m, v, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: optimizer === 'adamw' ? 0.01 : 0, decoupled: optimizer === 'adamw', step: this.adamStep });
-      } else {
-        const momentum = optimizer === 'sgd' ? 0 : 0.9;
-        this.backend.sgdUpdate(p.value, p.grad, momentum > 0 ? m : null, { lr, momentum, dampening: 0, weightDecay: 0, nesterov: optimizer === 'nesterov', firstStep: this.step === 0 });
-      }
+  /** A trainer for the current network, optimizer and batch size, continuing the step count. */
+  private newTrainer(): void {
+    if (this.trainer?.net === this.net) this.done = { steps: this.step, epochs: this.epoch };
+    const { batchSize, seed } = this.current;
+    this.trainer = new Trainer(this.net, this.optimizer, this.dataset.train, this.dataset.validation, { epochs: ENDLESS, batchSize, seed });
+    this.trainer.on('batch', (event) => {
+      const x = this.net.lastInput(); // the batch, until the next pass
+      this.lastBatch = this.batchCopy.rows(x.rows);
+      this.lastBatch.data.set(x.data);
+      this.stepPoint = { step: this.done.steps + event.globalStep, epoch: this.epoch, train: event.loss, validation: null };
     });
+    this.trainer.on('epoch', (event) => {
+      if (this.stepPoint) this.stepPoint = { ...this.stepPoint, epoch: this.epoch, validation: event.valLoss };
+    });
+  }
+}
+
+function makeOptimizer(net: RecLinkNet, kind: LabOptimizer, lr: number): Optimizer {
+  switch (kind) {
+    case 'sgd':
+      return new Sgd(net, { lr });
+    case 'momentum':
+      return new Sgd(net, { lr, momentum: MOMENTUM });
+    case 'nesterov':
+      return new Sgd(net, { lr, momentum: MOMENTUM, nesterov: true });
+    case 'adam':
+      return new Adam(net, { lr });
+    case 'adamw':
+      return new AdamW(net, { lr });
   }
 }
 
