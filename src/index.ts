@@ -40,3 +40,25 @@ export {
 } from './io/safetensors.js';
 export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
 export { saveCheckpoint, loadCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
+export { Sgd, SGD_DEFAULTS, type SgdOptions, type SgdJson } from './train/sgd.js';
+export { Adam, AdamW, AdamFamily, ADAM_DEFAULTS, ADAMW_DEFAULTS, type AdamOptions, type AdamJson } from './train/adam.js';
+export type { Optimizer, OptimizerKind, OptimizerState, OptimizerJson, Trainable } from './train/optimizer.js';
+export { clipGradNorm, gradNorm } from './train/clip.js';
+export {
+  constantSchedule,
+  stepSchedule,
+  cosineSchedule,
+  linearWarmup,
+  type Schedule,
+  type SchedulePosition,
+  type ScheduleUnit,
+  type StepScheduleOptions,
+  type CosineScheduleOptions,
+  type WarmupOptions,
+} from './train/schedule.js';
+export { Trainer, type TrainResult } from './train/trainer.js';
+export { TRAINER_DEFAULTS, resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput, type EarlyStopping } from './train/trainer-options.js';
+export type { TrainerState, TrainerJson, Progress, BestScore } from './train/trainer-state.js';
+export type { TrainerEvents, BatchEvent, EpochEvent, EpochRecord, Divergence, StopEvent, StopReason, Listener } from './train/events.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+export type { NamedMatrices } from './train/tensors.js';

@@ -2,19 +2,38 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { readCsv } from '../src/data/csv.js';
 import { loadDataset } from '../src/data/dataset.js';
+import { readIdx } from '../src/data/idx.js';
+import { readPngFolder } from '../src/data/png-folder.js';
+import { writeNpy } from '../src/io/npy.js';
+import { fromValues, zeros } from '../src/linalg/matrix.js';
 import { ReclinkError } from '../src/errors.js';
 import { idxBytes, temporaryFolder } from './data-files.js';
 
 const folder = temporaryFolder();
 
 describe('loadDataset', () => {
-  it('dispatches by extension: .csv, .idx and -idx3-ubyte', () => {
+  it('dispatches by extension: .csv, .idx, -idx3-ubyte and .idx3-ubyte', () => {
     expect(loadDataset(folder.write('a.CSV', 'p,q\n1,2\n3,4\n'), 2).x.rows).toBe(2);
     const images = idxBytes(2, 1, 2, [0, 255, 255, 0]);
     expect(Array.from(loadDataset(folder.write('b.idx', images), 2).x.data)).toEqual([0, 1, 1, 0]);
     expect(loadDataset(folder.write('t10k-images-idx3-ubyte', images), 2).x.rows).toBe(2);
     expect(loadDataset(folder.write('train-images.idx3-ubyte', images), 2).x.rows).toBe(2);
+  });
+
+  it('reads a 2-D .npy file a sample a row, checking its shape against inputSize', () => {
+    const path = join(folder.path, 'a.npy');
+    writeNpy(path, fromValues(2, 3, [1, 2, 3, 4, 5, 6], 'float64'));
+    const data = loadDataset(path, 3);
+    expect(data.x.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(data.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => loadDataset(path, 4)).toThrow(`${path}: every row has 3 columns, the model expects 4 (inputSize)`);
+    writeNpy(path, zeros(0, 3));
+    expect(() => loadDataset(path, 3)).toThrow(`${path}: no samples, expected at least one`);
+    writeNpy(path, fromValues(1, 3, [1, NaN, 3]));
+    expect(() => loadDataset(path, 3)).toThrow(ReclinkError);
+    expect(() => loadDataset(path, 3)).toThrow(/element \(0, 1\) is NaN/);
   });
 
   it('reads a folder as PNG images', () => {
@@ -39,6 +58,9 @@ describe('loadDataset', () => {
     const missing = join(folder.path, 'missing.csv');
     expect(() => loadDataset(missing, 2)).toThrow(ReclinkError);
     expect(() => loadDataset(missing, 2)).toThrow(`${missing}: no such file or folder`);
+    expect(() => readCsv(missing, 2)).toThrow(`cannot read ${missing}: no such file or directory`);
+    expect(() => readIdx(missing, 2)).toThrow(`cannot read ${missing}: no such file or directory`);
+    expect(() => readPngFolder(missing, 2)).toThrow(`cannot read ${missing}: no such file or directory`);
     const text = folder.write('c.txt', '1,2');
     expect(() => loadDataset(text, 2)).toThrow(`${text}: unknown data format, expected .csv, .npy, .idx or -idx3-ubyte, a folder of PNG images, or "bundled"`);
   });

@@ -19,9 +19,22 @@ export function temporaryFolder(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `reclink-${prefix}-`));
 }
 
-/** The bits of float values, to compare them exactly (NaN payloads and -0 included). */
+/** The bytes of a typed array (a view, not a copy). */
 export function bits(data: Float32Array | Float64Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * The index of the first element whose bits differ between two float arrays of one element
+ * type (NaN payloads and -0 count), or -1 when all are the same. Unlike a deep equality, it
+ * is fast on large arrays and says where they differ.
+ */
+export function firstBitDifference(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number {
+  if (a.BYTES_PER_ELEMENT !== b.BYTES_PER_ELEMENT) return 0;
+  const x = bits(a), y = bits(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+  return x.length === y.length ? -1 : n / a.BYTES_PER_ELEMENT;
 }
 
 /** Every error that `parse` throws on `inputs` must be a one-line ReclinkError; returns how many parsed. */

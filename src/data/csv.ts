@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ReclinkError } from '../errors.js';
+import { readBytes } from '../io/bytes.js';
 import { zeros } from '../linalg/matrix.js';
 import { checkColumns, checkFinite32, checkSampleCount } from './checks.js';
 import type { Dataset } from './dataset.js';
@@ -9,7 +9,7 @@ const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** Reads a CSV file of samples (see `parseCsv`). */
 export function readCsv(path: string, inputSize: number): Dataset {
-  return parseCsv(readFileSync(path, 'utf8'), inputSize, path);
+  return parseCsv(new TextDecoder().decode(readBytes(path)), inputSize, path);
 }
 
 /**

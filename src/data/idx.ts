@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ReclinkError } from '../errors.js';
+import { readBytes } from '../io/bytes.js';
 import { zeros } from '../linalg/matrix.js';
 import { checkSampleCount } from './checks.js';
 import type { Dataset } from './dataset.js';
@@ -13,7 +13,7 @@ const HEADER_BYTES = 16;
 
 /** Reads an IDX image file (see `parseIdx`). */
 export function readIdx(path: string, inputSize: number): Dataset {
-  return parseIdx(readFileSync(path), inputSize, path);
+  return parseIdx(readBytes(path), inputSize, path);
 }
 
 /**

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ReclinkError } from '../errors.js';
+import { readBytes } from '../io/bytes.js';
+import { fileError } from '../io/fs-errors.js';
 import { zeros } from '../linalg/matrix.js';
 import { checkSampleCount } from './checks.js';
 import type { Dataset } from './dataset.js';
@@ -15,7 +17,7 @@ import type { ImageSize } from './resample.js';
  * image fits to the same size). A file that is not a readable PNG is named.
  */
 export function readPngFolder(folder: string, inputSize: number): Dataset {
-  const names = readdirSync(folder, { withFileTypes: true })
+  const names = entries(folder)
     .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.png'))
     .map((entry) => entry.name)
     .sort();
@@ -36,17 +38,25 @@ export function readPngFolder(folder: string, inputSize: number): Dataset {
   return sameSize ? { x, imageSize: first, source: folder } : { x, source: folder };
 }
 
+function entries(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    throw fileError('read', folder, error);
+  }
+}
+
 /** The most pixels an image may have: a PNG's header may claim any size, and decoding allocates it. */
 const MAX_PIXELS = 2 ** 24;
 
 function decode(file: string): PNG {
-  const bytes = readFileSync(file);
+  const bytes = readBytes(file);
   const claimed = claimedSize(bytes);
   if (claimed && claimed.width * claimed.height > MAX_PIXELS) {
     throw new ReclinkError(`${file}: a ${claimed.height}x${claimed.width} image, expected at most ${MAX_PIXELS} pixels`);
   }
   try {
-    return PNG.sync.read(bytes);
+    return PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ReclinkError(`${file}: not a readable PNG image (${reason})`);

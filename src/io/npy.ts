@@ -66,6 +66,7 @@ export function writeNpy(path: string, matrix: Matrix): void {
 
 /** The bytes of an NPY 1.0 file holding `matrix`. */
 export function serializeNpy(matrix: Matrix): Uint8Array {
+  if (matrix.data.length !== matrix.rows * matrix.cols) throw new Error(`a ${matrix.rows}x${matrix.cols} matrix holds ${matrix.data.length} values`);
   const descr = dtypeOf(matrix) === 'float64' ? '<f8' : '<f4';
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${matrix.rows}, ${matrix.cols}), }`;
   const prefixLength = MAGIC.length + 4;

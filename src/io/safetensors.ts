@@ -107,7 +107,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
     throw fail(`truncated file of ${bytes.length} bytes, a safetensors file starts with an 8-byte header length`);
   }
   const declared = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${declared} is above the limit of ${MAX_HEADER_BYTES} bytes`);
+  if (declared > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${declared} is above the limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file?)`);
   const headerLength = Number(declared);
   if (8 + headerLength > bytes.length) {
     throw fail(`header length ${headerLength} is larger than the ${bytes.length - 8} bytes that follow it (truncated file?)`);
@@ -148,10 +148,11 @@ function parseHeader(bytes: Uint8Array, fail: (what: string) => ReclinkError): R
 
 function parseMetadata(value: unknown, fail: (what: string) => ReclinkError): Record<string, string> {
   if (!isRecord(value)) throw fail(`${METADATA_KEY} is ${describe(value)}, expected an object of strings`);
-  for (const [key, text] of Object.entries(value)) {
+  const entries = Object.entries(value).map(([key, text]) => {
     if (typeof text !== 'string') throw fail(`${METADATA_KEY} value ${describe(key)} is ${describe(text)}, expected a string`);
-  }
-  return value as Record<string, string>;
+    return [key, text] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 function parseEntry(name: string, value: unknown, dataLength: number, fail: (what: string) => ReclinkError): Entry {

@@ -39,17 +39,23 @@ export interface EpochEvent extends EpochRecord {
   best: boolean;
 }
 
-/** A loss or gradient norm that was not finite: training stopped. */
+/**
+ * A value that was not finite: training stopped. A bad `loss` or `gradient norm` is caught
+ * before its step's update, so the weights are those from before that step. A bad
+ * `weight norm` (an update overflowed) or `validation loss` comes after updates: the
+ * weights, optimizer state and progress of the last good checkpoint (the latest epoch's
+ * end, or where training started or resumed) are restored.
+ */
 export interface Divergence {
   /** What was not finite. */
-  quantity: 'loss' | 'gradient norm' | 'validation loss';
-  /** Its value: NaN, Infinity or -Infinity. */
+  quantity: 'loss' | 'gradient norm' | 'weight norm' | 'validation loss';
+  /** Its value: NaN or Infinity. */
   value: number;
-  /** The epoch (from 1) and step within it (from 1) whose value was not finite. */
+  /** The epoch (from 1) and the step within it (from 1) where it was found. */
   epoch: number;
   step: number;
-  /** The weights and optimizer state were restored to those after this many steps. */
-  restoredStep: number;
+  /** The weights and optimizer state kept are those after this many steps. */
+  keptStep: number;
   /** One line that says all of this. */
   message: string;
 }

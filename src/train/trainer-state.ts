@@ -30,7 +30,10 @@ export interface TrainerJson extends Progress {
   /** The run's batch size and training-set size: a resumed run must use the same. */
   batchSize: number;
   trainSize: number;
-  /** The shuffling generator's state (xoroshiro128+) at the start of the current epoch, before its shuffle. */
+  /**
+   * The shuffling generator's state (xoroshiro128+) from which the current epoch's order
+   * is drawn; once the epoch has no steps left, the state the next epoch's is drawn from.
+   */
   rng: number[];
   best: BestScore | null;
   /** Epochs since the last improvement (early stopping's counter). */
@@ -68,7 +71,7 @@ export function checkTrainerJson(json: TrainerJson, shape: ResumeShape): void {
   if (json.trainSize !== shape.trainSize) {
     throw new ReclinkError(`the training state was saved with ${json.trainSize} training samples, this run has ${shape.trainSize}; a resumed run needs the same data`);
   }
-  if (json.stepInEpoch >= shape.stepsPerEpoch) bad('stepInEpoch', json.stepInEpoch, `an integer below ${shape.stepsPerEpoch} (steps an epoch)`);
+  if (json.stepInEpoch > shape.stepsPerEpoch) bad('stepInEpoch', json.stepInEpoch, `an integer ≤ ${shape.stepsPerEpoch} (steps an epoch)`);
   if (!Number.isFinite(json.epochLoss) || json.epochLoss < 0) bad('epochLoss', json.epochLoss, 'a finite number ≥ 0');
   if (!Array.isArray(json.rng) || json.rng.length !== 4 || !json.rng.every((v) => Number.isInteger(v) && v === (v | 0))) {
     bad('rng', json.rng, 'four 32-bit integers');

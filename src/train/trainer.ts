@@ -19,7 +19,7 @@ export interface TrainResult {
   epochs: number;
   steps: number;
   best: BestScore | null;
-  /** Set when the run stopped on a loss or gradient that was not finite. */
+  /** Set when the run stopped on a value that was not finite. */
   divergence: Divergence | null;
   history: EpochRecord[];
 }
@@ -34,10 +34,12 @@ export interface TrainResult {
  * gradients; take the global gradient norm (clipping it when asked); refuse the step if the
  * loss or the norm is not finite; update.
  *
- * The divergence guard keeps the weights and optimizer state from before the latest
- * update (and from the end of the latest epoch). When a loss, gradient norm or validation
- * loss is not finite, the update that led there is undone, training stops, and
- * `divergence` says so: the weights are never left NaN.
+ * The divergence guard, without a copy per step: a step whose loss or gradient norm is not
+ * finite is refused (the weights from before it stay), and training stops. After every
+ * update the weights' norm is checked; if the update overflowed them, or the validation
+ * loss is not finite, the last good checkpoint (weights, optimizer state and progress,
+ * copied once an epoch) is restored. Either way `divergence` says what happened, and
+ * the weights are never left NaN or infinite.
  *
  * Everything is sequential and seeded: the same seed, model and options give
  * bit-identical weights, and `state()` taken at any step and given to `restore` continues
@@ -67,11 +69,11 @@ export class Trainer {
   private outcome: Exclude<StopReason, 'requested'> | null = null;
   private divergenceRecord: Divergence | null = null;
   private stopRequested = false;
-  // The last good state: weights, optimizer and progress before the latest update.
-  private readonly goodWeights: Snapshot;
-  private goodOptimizer: Snapshot;
-  private goodOptimizerJson: OptimizerJson;
-  private readonly goodProgress: Progress = { ...this.progress };
+  // The last good checkpoint: weights, optimizer and progress at the latest epoch's end.
+  private readonly checkpointWeights: Snapshot;
+  private checkpointOptimizer: Snapshot;
+  private checkpointOptimizerJson: OptimizerJson;
+  private readonly checkpointProgress: Progress = { ...this.progress };
   private clock = { start: 0, samples: 0 };
 
   constructor(
@@ -91,10 +93,10 @@ export class Trainer {
     this.order = new Uint32Array(train.rows);
     this.random = Random.fromSeed(this.options.seed);
     this.bestWeightsSnapshot = new Snapshot(this.weights, net.backend);
-    this.goodWeights = new Snapshot(this.weights, net.backend);
-    this.goodOptimizer = new Snapshot(optimizer.state().tensors, net.backend);
-    this.goodOptimizerJson = optimizer.state().json;
-    this.saveGood();
+    this.checkpointWeights = new Snapshot(this.weights, net.backend);
+    this.checkpointOptimizer = new Snapshot(optimizer.state().tensors, net.backend);
+    this.checkpointOptimizerJson = optimizer.state().json;
+    this.saveCheckpoint();
   }
 
   /** Calls `listener` on every `name` event; returns a function that unsubscribes it. */
@@ -128,7 +130,7 @@ export class Trainer {
     return this.bestScore;
   }
 
-  /** Set when training stopped on a loss or gradient norm that was not finite. */
+  /** Set when training stopped on a value that was not finite. */
   get divergence(): Divergence | null {
     return this.divergenceRecord;
   }
@@ -185,6 +187,7 @@ export class Trainer {
     if (this.outcome !== null) return false;
     const { batchSize, schedule, clipNorm, reduction } = this.options;
     const p = this.progress;
+    if (p.stepInEpoch === this.stepsPerEpoch) return this.endEpoch(); // resumed from a state taken in a `batch` handler
     if (!this.orderReady) this.startEpoch();
     const start = p.stepInEpoch * batchSize;
     const x = this.batch.rows(Math.min(batchSize, this.train.rows - start));
@@ -194,19 +197,22 @@ export class Trainer {
     const norm = clipNorm === null ? gradNorm(this.net) : clipGradNorm(this.net, clipNorm);
     if (!Number.isFinite(loss)) return this.diverge('loss', loss);
     if (!Number.isFinite(norm)) return this.diverge('gradient norm', norm);
-    this.saveGood();
     this.optimizer.step();
+    const weightNorm = this.weightNorm();
+    if (!Number.isFinite(weightNorm)) return this.diverge('weight norm', weightNorm);
     const sse = reduction === 'sum' ? loss : loss * x.rows * x.cols;
     p.epochLoss += sse;
     p.epochSamples += x.rows;
     p.stepInEpoch++;
     p.globalStep++;
     if (this.events.has('batch')) this.emitBatch(sse / x.rows);
-    if (p.stepInEpoch === this.stepsPerEpoch) this.endEpoch();
-    return this.outcome === null;
+    return p.stepInEpoch === this.stepsPerEpoch ? this.endEpoch() : true;
   }
 
-  /** Everything needed to resume exactly (tensors are live buffers: write or copy them before the next step). */
+  /**
+   * Everything needed to resume exactly, at any point between steps or from an event
+   * handler. The tensors are live buffers: write or copy them before the next step.
+   */
   state(): TrainerState {
     const optimizer = this.optimizer.state();
     const best = this.bestScore ? prefixed('best.', this.bestWeightsSnapshot.saved) : {};
@@ -217,7 +223,7 @@ export class Trainer {
         batchSize: this.options.batchSize,
         trainSize: this.train.rows,
         ...this.progress,
-        rng: this.orderReady ? [...this.epochStartRng] : this.random.state(),
+        rng: this.needsOrder() ? [...this.epochStartRng] : this.random.state(),
         best: this.bestScore && { ...this.bestScore },
         epochsWithoutImprovement: this.epochsWithoutImprovement,
         history: this.records.map((r) => ({ ...r })),
@@ -243,8 +249,13 @@ export class Trainer {
     this.orderReady = false;
     this.divergenceRecord = null;
     this.outcome = this.finishedReason();
-    this.goodOptimizer = new Snapshot(this.optimizer.state().tensors, this.net.backend); // loading may add or drop buffers
-    this.saveGood();
+    this.checkpointOptimizer = new Snapshot(this.optimizer.state().tensors, this.net.backend); // loading may add or drop buffers
+    this.saveCheckpoint();
+  }
+
+  /** Whether steps of the current epoch remain, in an order already drawn. */
+  private needsOrder(): boolean {
+    return this.orderReady && this.progress.stepInEpoch < this.stepsPerEpoch;
   }
 
   private running(): boolean {
@@ -276,13 +287,11 @@ export class Trainer {
     this.startClock();
   }
 
-  private endEpoch(): void {
+  /** Validates the epoch, keeps the best weights, checkpoints; returns whether training goes on. */
+  private endEpoch(): boolean {
     const p = this.progress;
     const validation = evaluate(this.net, this.validation, this.options.batchSize, this.batch);
-    if (!Number.isFinite(validation.loss)) {
-      this.diverge('validation loss', validation.loss);
-      return;
-    }
+    if (!Number.isFinite(validation.loss)) return this.diverge('validation loss', validation.loss);
     const record: EpochRecord = {
       epoch: p.epochsDone + 1,
       trainLoss: p.epochLoss / p.epochSamples,
@@ -302,10 +311,11 @@ export class Trainer {
     this.records.push(record);
     this.progress = { epochsDone: p.epochsDone + 1, stepInEpoch: 0, globalStep: p.globalStep, epochLoss: 0, epochSamples: 0 };
     this.orderReady = false;
-    this.saveGood();
+    this.saveCheckpoint();
     this.outcome = this.finishedReason();
     this.events.emit('epoch', { ...record, seconds: this.elapsedSeconds(), best: improved });
     if (this.outcome === 'early-stopping') this.emitStopped('early-stopping');
+    return this.outcome === null;
   }
 
   private finishedReason(): 'completed' | 'early-stopping' | null {
@@ -315,30 +325,43 @@ export class Trainer {
     return null;
   }
 
-  /** Saves the weights, optimizer state and progress as the last good state. */
-  private saveGood(): void {
-    this.goodWeights.save();
-    this.goodOptimizer.save();
-    this.goodOptimizerJson = this.optimizer.state().json;
-    Object.assign(this.goodProgress, this.progress);
+  /** Saves the weights, optimizer state and progress as the last good checkpoint. */
+  private saveCheckpoint(): void {
+    this.checkpointWeights.save();
+    this.checkpointOptimizer.save();
+    this.checkpointOptimizerJson = this.optimizer.state().json;
+    Object.assign(this.checkpointProgress, this.progress);
   }
 
-  /** Restores the last good state and ends training on a value that is not finite. */
+  /** ‖w‖ over every parameter: not finite once an update has overflowed a weight. */
+  private weightNorm(): number {
+    let sum = 0;
+    for (const p of this.net.parameters) sum += this.net.backend.sumOfSquares(p.value);
+    return Math.sqrt(sum);
+  }
+
+  /**
+   * Ends training on a value that is not finite. A bad loss or gradient norm was caught
+   * before its update: the weights are those from before that step. Bad weights or a bad
+   * validation loss come after updates: the last good checkpoint is restored.
+   */
   private diverge(quantity: Divergence['quantity'], value: number): false {
     const p = this.progress;
     const epoch = p.epochsDone + 1;
-    const step = quantity === 'validation loss' ? p.stepInEpoch : p.stepInEpoch + 1;
-    this.goodWeights.restore();
-    this.optimizer.loadState({ tensors: this.goodOptimizer.saved, json: this.goodOptimizerJson });
-    this.progress = { ...this.goodProgress };
-    const restoredStep = this.progress.globalStep;
+    const step = quantity === 'validation loss' ? p.stepInEpoch : p.stepInEpoch + 1; // progress counts the step after its update
+    if (quantity === 'weight norm' || quantity === 'validation loss') {
+      this.checkpointWeights.restore();
+      this.optimizer.loadState({ tensors: this.checkpointOptimizer.saved, json: this.checkpointOptimizerJson });
+      this.progress = { ...this.checkpointProgress };
+    }
+    const keptStep = this.progress.globalStep;
     this.divergenceRecord = {
       quantity,
       value,
       epoch,
       step,
-      restoredStep,
-      message: `training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; kept the weights from after step ${restoredStep}`,
+      keptStep,
+      message: `training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; kept the weights from after step ${keptStep}`,
     };
     this.outcome = 'diverged';
     this.events.emit('diverged', this.divergenceRecord);

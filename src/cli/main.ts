@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerInit } from './commands/init.js';
+import { registerSummary } from './commands/summary.js';
+import { registerTrace } from './commands/trace.js';
+import { outcomeOf } from './error-line.js';
+
+/**
+ * Runs the `reclink` command line on `argv` (`process.argv`: node, the script, then the
+ * arguments) and returns the exit code: 0 ok, 1 bad input, 2 bad usage. A failure prints
+ * one line `reclink: <what is wrong>` on stderr, never a stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const { exitCode, line } = outcomeOf(error);
+    if (line !== null) process.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}
+
+function program(): Command {
+  const root = new Command('reclink')
+    .description('the recurrent-link autoencoder of a deep-learning exercise')
+    .version(packageVersion())
+    .exitOverride()
+    // Errors are printed by main as one line; help goes to stdout.
+    .configureOutput({ writeErr: () => {}, outputError: () => {} });
+  registerSummary(root);
+  registerInit(root);
+  registerTrace(root);
+  return root;
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
