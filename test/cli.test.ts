@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { traceModel } from '../src/model/trace.js';
 import { Random } from '../src/random.js';
 import { randomMatrix } from './helpers.js';
 import { firstBitDifference, temporaryFolder } from './io-helpers.js';
+import { isStale } from './stale.js';
 
 // These tests run the built command line (`node bin/reclink.js`, which imports dist/).
 // `npm test` builds first; when run alone, a stale or missing dist/ is rebuilt here.
@@ -21,22 +22,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = temporaryFolder('cli');
 
 beforeAll(() => {
-  if (isStale(join(root, 'src'), join(root, 'dist', 'cli', 'main.js'))) {
+  if (isStale(join(root, 'dist', 'cli', 'main.js'), join(root, 'src'))) {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
   }
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function isStale(sources: string, built: string): boolean {
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newer = (folder: string): boolean =>
-    readdirSync(folder, { withFileTypes: true }).some((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > builtAt;
-    });
-  return newer(sources);
-}
 
 interface Run {
   status: number | null;

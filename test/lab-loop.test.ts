@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReclinkError } from '../src/errors.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
+import { RecLinkNet } from '../src/model/reclink-net.js';
 import { backwardEquations, forwardEquations } from '../src/lab/equations.js';
 import { LabLoop, SHOWN_SAMPLES, SLICE_MS } from '../src/lab/loop.js';
 import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/protocol.js';
@@ -150,5 +152,41 @@ describe('the training worker loop', () => {
     const restart = of(events, 'losses').find((e) => e.restart);
     expect(restart?.points).toEqual([first]);
     expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+  });
+
+  it('saves a checkpoint in the command line format and loads it back', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    for (let i = 0; i < 3; i++) await lab.send({ type: 'step' });
+    lab.take();
+    await lab.send({ type: 'save' });
+    const [{ file }] = of(lab.take(), 'checkpoint');
+    expect(file.name).toBe('reclink-lab-step-3.safetensors');
+    const { net, metadata } = decodeCheckpoint(file.bytes, file.name);
+    expect(metadata).toEqual({ source: 'reclink lab', step: '3' });
+    await lab.send({ type: 'inspect', sample: 0 });
+    const trained = of(lab.take(), 'snapshot')[0].snapshot;
+    expect(net.parameter('output.weight').value.data).toEqual(trained.outputWeight.data);
+
+    await lab.send({ type: 'reset' });
+    lab.take();
+    await lab.send({ type: 'load', file });
+    const events = lab.take();
+    const loaded = of(events, 'snapshot')[0].snapshot;
+    expect(loaded.outputWeight.data).toEqual(trained.outputWeight.data);
+    expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
+    expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+  });
+
+  it('takes cycles and output activation from a loaded checkpoint, and names a bad file', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    const bytes = encodeCheckpoint(new RecLinkNet({ cycles: 3, outputActivation: 'sigmoid' }));
+    await lab.send({ type: 'load', file: { name: 'cli.safetensors', bytes } });
+    expect(lastStatus(lab.take()).settings).toMatchObject({ cycles: 3, outputActivation: 'sigmoid' });
+    await lab.send({ type: 'load', file: { name: 'junk.safetensors', bytes: new Uint8Array(4) } });
+    const [failure] = of(lab.take(), 'error');
+    expect(failure).toMatchObject({ source: 'checkpoint', message: expect.stringMatching(/^junk\.safetensors: truncated file of 4 bytes/) });
   });
 });

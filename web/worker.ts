@@ -1,9 +1,11 @@
 // The training worker: runs a LabLoop, so that the page never waits for a step.
 import { ReclinkError } from '../src/errors.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
+import { DEFAULT_CONFIG } from '../src/model/config.js';
+import { bundledDataset, fileDataset } from '../src/lab/data-files.js';
 import { LabLoop } from '../src/lab/loop.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
-import { tempBundled } from './temp-data.js';
+import { decodePng } from './png-decoder.js';
 
 /** The part of a dedicated worker's global scope used here (the DOM library types `self` as a window). */
 interface WorkerScope {
@@ -27,16 +29,14 @@ const loop = new LabLoop({
   },
   now: () => performance.now(),
   backend: jsBackend,
-  loadBundled: async () => tempBundled(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
-  loadFiles: async () => {
-    throw new ReclinkError('your own files are not supported yet');
-  },
+  loadBundled: async () => bundledDataset(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
+  loadFiles: (files) => fileDataset(files, DEFAULT_CONFIG.inputSize, decodePng),
 });
 
 scope.addEventListener('message', (event) => void loop.handle(event.data));
 
 async function fetchBytes(url: URL): Promise<Uint8Array> {
   const response = await fetch(url);
-  if (!response.ok) throw new ReclinkError(`cannot load ${url.pathname} (HTTP ${response.status}), expected the bundled data beside the page`);
+  if (!response.ok) throw new ReclinkError(`cannot load ${url.pathname} (HTTP ${response.status}), expected the bundled digits beside the page`);
   return new Uint8Array(await response.arrayBuffer());
 }

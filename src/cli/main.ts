@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerInit } from './commands/init.js';
+import { registerLab } from './commands/lab.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrace } from './commands/trace.js';
 import { outcomeOf } from './error-line.js';
@@ -31,6 +32,7 @@ function program(): Command {
   registerSummary(root);
   registerInit(root);
   registerTrace(root);
+  registerLab(root);
   return root;
 }
 

@@ -1,6 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, fromValues } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, rowRange, type LabDataset, type LossPoint } from './session.js';
@@ -84,9 +85,27 @@ export class LabLoop {
         this.sample = command.sample;
         return this.postSnapshot();
       case 'save':
+        return this.save();
       case 'load':
-        throw new ReclinkError('checkpoints are not available yet');
+        return this.load(command.file);
     }
+  }
+
+  /** Sends the model as a checkpoint in the command line's format. */
+  private save(): void {
+    const session = this.requireSession();
+    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step) } });
+    this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
+  }
+
+  /** Continues from a checkpoint: its weights and architecture, a fresh optimizer, step 0. */
+  private load(file: LabFile): void {
+    const session = this.requireSession();
+    const { net } = decodeCheckpoint(file.bytes, file.name, { backend: this.host.backend });
+    this.running = false;
+    this.post([session.adopt(net, file.name)], true);
+    this.settings = session.settings;
+    this.postSnapshot();
   }
 
   private configure(settings: LabSettings): void {
@@ -201,7 +220,7 @@ function sourceOf(command: LabCommand): LabErrorSource {
 
 /** What the views draw, copied out of the session. */
 function snapshotOf(session: LabSession, sample: number): LabSnapshot {
-  const samples = session.shownSamples;
+  const samples = session.dataset.validation;
   const inputs = clone(rowRange(samples, 0, Math.min(SHOWN_SAMPLES, samples.rows)));
   const outputs = session.reconstruct(inputs);
   const x = session.currentBatch;

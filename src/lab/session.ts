@@ -128,15 +128,15 @@ export class LabSession {
 
   /**
    * One optimizer step on the next mini-batch; the validation loss is measured when it ends
-   * an epoch. A loss or gradient that is not finite undoes the step and throws (the trainer's
-   * divergence guard): the weights stay the last good ones.
+   * an epoch. A loss, gradient or weight that is not finite stops the step and throws (the
+   * trainer's divergence guard): the weights stay finite, and a reset starts over.
    */
   trainStep(): LossPoint {
     this.stepPoint = null;
     if (!this.trainer.runStep() && this.trainer.divergence) {
       const { message } = this.trainer.divergence;
       this.newTrainer();
-      throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and train again`);
+      throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and reset`);
     }
     if (this.stepPoint === null) throw new Error('the trainer took no step');
     return this.stepPoint;
