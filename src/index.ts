@@ -64,4 +64,6 @@ export type { TrainerState, TrainerJson, Progress, BestScore } from './train/tra
 export type { TrainerEvents, BatchEvent, EpochEvent, EpochRecord, Divergence, StopEvent, StopReason, Listener } from './train/events.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 export type { NamedMatrices } from './train/tensors.js';
+export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
+export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
 export { serveLab, LAB_ROOT, type LabServer, type ServeOptions } from './lab/serve.js';

@@ -126,6 +126,23 @@ describe('Trainer: determinism and exact resume', () => {
     expect(resumed.trainer.history).toEqual(whole.trainer.history);
   });
 
+  it('a finished run resumed with more epochs goes on; one that stopped early stays stopped', () => {
+    const short = setup({ epochs: 2 });
+    short.trainer.run();
+    const longer = setup({ epochs: 4 });
+    longer.trainer.restore(saved(short.trainer.state()));
+    expect(longer.trainer.run()).toMatchObject({ stopReason: 'completed', epochs: 4 });
+    const whole = setup({ epochs: 4 });
+    whole.trainer.run();
+    expect(weightsOf(longer.net)).toEqual(weightsOf(whole.net));
+
+    const stopped = setup({ epochs: 10, earlyStopping: { patience: 1, minDelta: 1e9 } });
+    expect(stopped.trainer.run()).toMatchObject({ stopReason: 'early-stopping', epochs: 2 });
+    const again = setup({ epochs: 10, earlyStopping: { patience: 1, minDelta: 1e9 } });
+    again.trainer.restore(saved(stopped.trainer.state()));
+    expect(again.trainer.finished).toBe(true);
+  });
+
   it('continues exactly when run() is called again after a stop', () => {
     const whole = setup();
     whole.trainer.run();

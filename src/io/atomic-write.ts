@@ -4,12 +4,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileError } from './fs-errors.js';
 
 /**
- * Writes `bytes` to `path` so that the file is either its old self or complete, never
+ * Writes `content` (bytes, or text as UTF-8) to `path` so that the file is either its old self or complete, never
  * half-written: the bytes go to a new temporary file in the same folder, which is flushed
  * to disk (fsync) and then renamed over `path`. On failure the temporary file is removed,
  * the old file is untouched, and a ReclinkError names `path`.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+export function writeFileAtomic(path: string, content: Uint8Array | string): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {

@@ -23,7 +23,7 @@ export interface ModelOptions {
 export interface GradientResult {
   /** E for the batch. */
   loss: number;
-  /** ∂E/∂X, when asked for with `inputGradient`. */
+  /** ∂E/∂X through the network, the target held fixed, when asked for with `inputGradient`. */
   inputGradient: Matrix | null;
 }
 
@@ -132,7 +132,8 @@ export class RecLinkNet {
 
   /**
    * Backpropagates E of the last forward pass; parameter gradients accumulate (+=).
-   * Returns ∂E/∂X when `inputGradient` is set, else null.
+   * Returns ∂E/∂X when `inputGradient` is set, else null: the gradient through the network's
+   * input, with the loss's target held fixed (it omits the target's own term, −G_Y).
    */
   backward(reduction: LossReduction = 'sum', inputGradient = false): Matrix | null {
     const x = this.lastInput();

@@ -7,7 +7,8 @@ import { gatherRows, shuffledOrder } from './batches.js';
 import { clipGradNorm, gradNorm } from './clip.js';
 import { checkDataset, evaluate } from './evaluate.js';
 import { Emitter, type Divergence, type EpochRecord, type Listener, type StopReason, type TrainerEvents } from './events.js';
-import type { Optimizer, OptimizerJson } from './optimizer.js';
+import { GoodCheckpoint } from './good-checkpoint.js';
+import type { Optimizer } from './optimizer.js';
 import { resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput } from './trainer-options.js';
 import { checkTrainerJson, type BestScore, type Progress, type TrainerState } from './trainer-state.js';
 import { checkMatrices, copyMatrices, prefixed, Snapshot, type NamedMatrices } from './tensors.js';
@@ -69,11 +70,8 @@ export class Trainer {
   private outcome: Exclude<StopReason, 'requested'> | null = null;
   private divergenceRecord: Divergence | null = null;
   private stopRequested = false;
-  // The last good checkpoint: weights, optimizer and progress at the latest epoch's end.
-  private readonly checkpointWeights: Snapshot;
-  private checkpointOptimizer: Snapshot;
-  private checkpointOptimizerJson: OptimizerJson;
-  private readonly checkpointProgress: Progress = { ...this.progress };
+  /** Weights, optimizer state and progress at the latest epoch's end (or where training started or resumed). */
+  private checkpoint: GoodCheckpoint;
   private clock = { start: 0, samples: 0 };
 
   constructor(
@@ -93,10 +91,7 @@ export class Trainer {
     this.order = new Uint32Array(train.rows);
     this.random = Random.fromSeed(this.options.seed);
     this.bestWeightsSnapshot = new Snapshot(this.weights, net.backend);
-    this.checkpointWeights = new Snapshot(this.weights, net.backend);
-    this.checkpointOptimizer = new Snapshot(optimizer.state().tensors, net.backend);
-    this.checkpointOptimizerJson = optimizer.state().json;
-    this.saveCheckpoint();
+    this.checkpoint = new GoodCheckpoint(net, this.weights, optimizer, this.progress);
   }
 
   /** Calls `listener` on every `name` event; returns a function that unsubscribes it. */
@@ -249,8 +244,7 @@ export class Trainer {
     this.orderReady = false;
     this.divergenceRecord = null;
     this.outcome = this.finishedReason();
-    this.checkpointOptimizer = new Snapshot(this.optimizer.state().tensors, this.net.backend); // loading may add or drop buffers
-    this.saveCheckpoint();
+    this.checkpoint = new GoodCheckpoint(this.net, this.weights, this.optimizer, this.progress); // loading may add or drop buffers
   }
 
   /** Whether steps of the current epoch remain, in an order already drawn. */
@@ -311,7 +305,7 @@ export class Trainer {
     this.records.push(record);
     this.progress = { epochsDone: p.epochsDone + 1, stepInEpoch: 0, globalStep: p.globalStep, epochLoss: 0, epochSamples: 0 };
     this.orderReady = false;
-    this.saveCheckpoint();
+    this.checkpoint.save(this.progress);
     this.outcome = this.finishedReason();
     this.events.emit('epoch', { ...record, seconds: this.elapsedSeconds(), best: improved });
     if (this.outcome === 'early-stopping') this.emitStopped('early-stopping');
@@ -323,14 +317,6 @@ export class Trainer {
     if (this.progress.epochsDone >= this.options.epochs) return 'completed';
     if (stopping && this.epochsWithoutImprovement >= stopping.patience) return 'early-stopping';
     return null;
-  }
-
-  /** Saves the weights, optimizer state and progress as the last good checkpoint. */
-  private saveCheckpoint(): void {
-    this.checkpointWeights.save();
-    this.checkpointOptimizer.save();
-    this.checkpointOptimizerJson = this.optimizer.state().json;
-    Object.assign(this.checkpointProgress, this.progress);
   }
 
   /** ‖w‖ over every parameter: not finite once an update has overflowed a weight. */
@@ -349,11 +335,7 @@ export class Trainer {
     const p = this.progress;
     const epoch = p.epochsDone + 1;
     const step = quantity === 'validation loss' ? p.stepInEpoch : p.stepInEpoch + 1; // progress counts the step after its update
-    if (quantity === 'weight norm' || quantity === 'validation loss') {
-      this.checkpointWeights.restore();
-      this.optimizer.loadState({ tensors: this.checkpointOptimizer.saved, json: this.checkpointOptimizerJson });
-      this.progress = { ...this.checkpointProgress };
-    }
+    if (quantity === 'weight norm' || quantity === 'validation loss') this.progress = this.checkpoint.restore();
     const keptStep = this.progress.globalStep;
     this.divergenceRecord = {
       quantity,
