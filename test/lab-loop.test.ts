@@ -4,7 +4,9 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/io/checkpoint-format.
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import { backwardEquations, forwardEquations } from '../src/lab/equations.js';
+import { ERRATA } from '../src/docs/errata-table.js';
 import { LabLoop, SHOWN_SAMPLES, SLICE_MS } from '../src/lab/loop.js';
+import { SIGN_ERRATUM } from '../src/lab/sign-demo.js';
 import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/protocol.js';
 import type { LossPoint } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
@@ -188,5 +190,19 @@ describe('the training worker loop', () => {
     await lab.send({ type: 'load', file: { name: 'junk.safetensors', bytes: new Uint8Array(4) } });
     const [failure] = of(lab.take(), 'error');
     expect(failure).toMatchObject({ source: 'checkpoint', message: expect.stringMatching(/^junk\.safetensors: truncated file of 4 bytes/) });
+  });
+
+  it('runs an erratum\'s literal formula, and the sign error on the live network too', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    await lab.send({ type: 'erratum', row: 1 });
+    expect(of(lab.take(), 'erratum')).toEqual([{ type: 'erratum', row: 1, effect: ERRATA[1].effect(), signDemo: null }]);
+    await lab.send({ type: 'erratum', row: SIGN_ERRATUM });
+    const [sign] = of(lab.take(), 'erratum');
+    expect(sign.effect).toMatch(/^the exact opposite of the gradient \(ratio −1\.0\)/);
+    expect(sign.signDemo?.literal.at(-1)).toBeGreaterThan(sign.signDemo?.literal[0] ?? Infinity);
+    await lab.send({ type: 'erratum', row: 10 });
+    expect(of(lab.take(), 'error')[0].message).toBe('errata row 10 does not exist, expected 0 to 9');
   });
 });

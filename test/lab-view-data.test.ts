@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromValues } from '../src/linalg/matrix.js';
-import { formatNumber, imageShape, pairAt, pairTiles, tensorLabel, tensorStats, tileGrid, tilesOf } from '../src/lab/view-data.js';
+import { formatNumber, groupByLayer, imageShape, pairAt, pairTiles, tensorLabel, tensorStats, tileGrid, tilesOf } from '../src/lab/view-data.js';
 
 const pixel = (image: { width: number; pixels: Uint8ClampedArray }, x: number, y: number): number[] => Array.from(image.pixels.subarray(4 * (y * image.width + x), 4 * (y * image.width + x) + 4));
 
@@ -66,5 +66,14 @@ describe('view data', () => {
     expect(['A_rec.2', 'delta_out', 'delta_rec.1', 'grad.rec.weight', 'grad.output.bias', 'G_in', 'X_red'].map(tensorLabel)).toEqual([
       'A_rec(2)', 'δ_out', 'δ_rec(1)', '∂E/∂W_rec', '∂E/∂b_out', 'G_in', 'X_red',
     ]);
+  });
+
+  it('groups traced tensors by the part of the network they belong to, cycle by cycle', () => {
+    const forward = ['X', 'A_in', 'Z_in', 'X_red', 'A_link', 'Z_link', 'A_rec.1', 'Z_rec.1', 'A_rec.2', 'Z_rec.2', 'S', 'A_out', 'Y'];
+    expect(groupByLayer(forward).map((g) => `${g.layer}: ${g.names.join(' ')}`)).toEqual([
+      'input: X', 'input layer: A_in Z_in', 'link layer: X_red A_link Z_link', 'cycle 1: A_rec.1 Z_rec.1', 'cycle 2: A_rec.2 Z_rec.2', 'output layer: S A_out Y',
+    ]);
+    const backward = ['G_Y', 'delta_out', 'G_S', 'delta_link', 'delta_rec.2', 'delta_rec.1', 'G_in', 'delta_in'];
+    expect(groupByLayer(backward).map((g) => g.layer)).toEqual(['output layer', 'link layer', 'cycle 2', 'cycle 1', 'input layer']);
   });
 });

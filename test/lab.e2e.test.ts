@@ -107,6 +107,12 @@ describe('the lab in a browser', () => {
     mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTEFACTS, 'lab.png') });
 
+    // The sign error of 3.2, run on the trained network: the loss rises.
+    await page.keyboard.press('7');
+    await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
+    await expect.poll(() => page.textContent('#panel-errata'), { timeout: 15_000 }).toContain('the exact opposite of the gradient');
+    await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
+
     // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);
     const saved = join(scratch, download.suggestedFilename());

@@ -61,8 +61,9 @@ export class Controls {
     text('readout-step', status.step.toLocaleString('en-US'));
     text('readout-epoch', String(status.epoch));
     text('readout-train', train === null ? '–' : formatNumber(train));
-    text('readout-validation', validation === null ? '–' : formatNumber(validation));
-    text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation / snapshot.config.inputSize));
+    text('readout-validation', validation === null ? '–' : formatNumber(validation.loss));
+    text('readout-validation-when', validation === null || validation.epoch === 0 ? 'validation loss, at start' : `validation loss, epoch ${validation.epoch}`);
+    text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation.loss / snapshot.config.inputSize));
     text('readout-speed', status.samplesPerSecond === null ? '–' : Math.round(status.samplesPerSecond).toLocaleString('en-US'));
     text('data-name', status.data ? `${status.data.name}: ${status.data.train.toLocaleString('en-US')} training and ${status.data.validation.toLocaleString('en-US')} validation samples.` : 'Loading the bundled digits…');
     const state = status.running ? 'Training' : status.data ? 'Paused' : 'Loading';

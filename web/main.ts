@@ -7,6 +7,7 @@ import { Controls } from './controls.js';
 import { byId, el } from './dom.js';
 import { architectureView } from './views/architecture.js';
 import { derivationView } from './views/derivation.js';
+import { errataView } from './views/errata.js';
 import { introView } from './views/intro.js';
 import { sampleView } from './views/sample.js';
 import { trainView } from './views/train.js';
@@ -14,9 +15,9 @@ import type { PageActions, PageState, View } from './views/view.js';
 import { weightsView } from './views/weights.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const state: PageState = { status: null, snapshot: null, curves: new LossCurves() };
+const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), errata: new Map() };
 const actions: PageActions = { send: (command: LabCommand) => worker.postMessage(command), show };
-const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView()];
+const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions)];
 const tabs = views.map(tab);
 let active = views.findIndex((v) => `#${v.id}` === location.hash);
 let frame = 0;
@@ -50,6 +51,9 @@ function receive(event: LabEvent): void {
       break;
     case 'checkpoint':
       download(event.file.name, event.file.bytes);
+      break;
+    case 'erratum':
+      state.errata.set(event.row, { effect: event.effect, signDemo: event.signDemo });
       break;
     case 'error':
       controls.showError(event.source, event.message);

@@ -1,11 +1,13 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, fromValues } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, rowRange, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, type LabSettings } from './settings.js';
+import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
 /** What the loop needs from the worker it runs in. */
@@ -88,7 +90,17 @@ export class LabLoop {
         return this.save();
       case 'load':
         return this.load(command.file);
+      case 'erratum':
+        return this.erratum(command.row);
     }
+  }
+
+  /** Runs an erratum's literal formula; the sign error also runs on the live network and batch. */
+  private erratum(row: number): void {
+    const erratum = ERRATA[row];
+    if (!erratum) throw new ReclinkError(`errata row ${row} does not exist, expected 0 to ${ERRATA.length - 1}`, 2);
+    const signDemo = row === SIGN_ERRATUM && this.session ? signErrorDemo(this.session.net, this.session.currentBatch) : null;
+    this.host.post({ type: 'erratum', row, effect: erratum.effect(), signDemo });
   }
 
   /** Sends the model as a checkpoint in the command line's format. */

@@ -11,6 +11,7 @@ export class LossCurves {
   steps: number[] = [];
   train: (number | null)[] = [];
   validation: (number | null)[] = [];
+  private lastValidation: { loss: number; epoch: number } | null = null;
 
   /** Appends points; `restart` clears the curves first (a new run). */
   add(points: readonly LossPoint[], restart = false): void {
@@ -18,18 +19,20 @@ export class LossCurves {
       this.steps = [];
       this.train = [];
       this.validation = [];
+      this.lastValidation = null;
     }
     for (const p of points) {
       this.steps.push(p.step);
       this.train.push(p.train);
       this.validation.push(p.validation);
+      if (p.validation !== null) this.lastValidation = { loss: p.validation, epoch: p.epoch };
     }
     if (this.steps.length > MAX_POINTS) this.thin();
   }
 
-  /** The last training loss and the last validation loss, or null before any. */
-  latest(): { train: number | null; validation: number | null } {
-    return { train: lastValue(this.train), validation: lastValue(this.validation) };
+  /** The last training loss, and the last validation loss with the epochs completed when it was measured; null before any. */
+  latest(): { train: number | null; validation: { loss: number; epoch: number } | null } {
+    return { train: lastValue(this.train), validation: this.lastValidation };
   }
 
   /** uPlot's data: [steps, train, validation]. */

@@ -1,6 +1,7 @@
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { LossPoint } from './session.js';
+import type { SignDemo } from './sign-demo.js';
 import type { LabSettings } from './settings.js';
 import type { TensorStats } from './view-data.js';
 
@@ -26,7 +27,9 @@ export type LabCommand =
   | { type: 'inspect'; sample: number }
   /** Send the model as a safetensors checkpoint. */
   | { type: 'save' }
-  | { type: 'load'; file: LabFile };
+  | { type: 'load'; file: LabFile }
+  /** Run the exercise's literal formula of errata row `row` (0-based, `ERRATA`'s order). */
+  | { type: 'erratum'; row: number };
 
 /** Where the worker stands. */
 export interface LabStatus {
@@ -68,4 +71,6 @@ export type LabEvent =
   | { type: 'losses'; points: LossPoint[]; restart: boolean }
   | { type: 'snapshot'; snapshot: LabSnapshot }
   | { type: 'checkpoint'; file: LabFile }
+  /** What the literal formula of errata row `row` does, measured; for the sign error (row 5), also on the live network. */
+  | { type: 'erratum'; row: number; effect: string; signDemo: SignDemo | null }
   | { type: 'error'; source: LabErrorSource; message: string };

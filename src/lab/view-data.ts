@@ -149,3 +149,25 @@ export function tensorLabel(name: string): string {
   if (name.startsWith('grad.')) return `∂E/∂${PARAMETER_SYMBOLS[name.slice(5)] ?? name.slice(5)}`;
   return name.replace(/^delta_/, 'δ_').replace(/\.(\d+)$/, '($1)');
 }
+
+/** The part of the network a traced tensor belongs to: `input layer`, `link layer`, `cycle 2`, `output layer` (X: `input`). */
+export function layerOf(name: string): string {
+  const cycle = /rec\.(\d+)$/.exec(name);
+  if (cycle) return `cycle ${cycle[1]}`;
+  if (name === 'X') return 'input';
+  if (/_in$/.test(name)) return 'input layer';
+  if (/(_red|_link)$/.test(name)) return 'link layer';
+  return 'output layer';
+}
+
+/** Trace names grouped by `layerOf`, consecutive names of one part together, in order. */
+export function groupByLayer(names: readonly string[]): { layer: string; names: string[] }[] {
+  const groups: { layer: string; names: string[] }[] = [];
+  for (const name of names) {
+    const layer = layerOf(name);
+    const last = groups[groups.length - 1];
+    if (last?.layer === layer) last.names.push(name);
+    else groups.push({ layer, names: [name] });
+  }
+  return groups;
+}

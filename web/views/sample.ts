@@ -1,6 +1,6 @@
 import type { Matrix } from '../../src/linalg/matrix.js';
 import type { LabSnapshot } from '../../src/lab/protocol.js';
-import { formatNumber, imageShape, tensorLabel, tileGrid } from '../../src/lab/view-data.js';
+import { formatNumber, groupByLayer, imageShape, tensorLabel, tileGrid } from '../../src/lab/view-data.js';
 import { drawImage, el } from '../dom.js';
 import type { PageActions, PageState, View } from './view.js';
 
@@ -13,7 +13,7 @@ export function sampleView(actions: PageActions): View {
   const previous = el('button', { type: 'button', 'aria-label': 'previous sample', 'aria-keyshortcuts': '[' }, '◀');
   const next = el('button', { type: 'button', 'aria-label': 'next sample', 'aria-keyshortcuts': ']' }, '▶');
   const count = el('span', { class: 'muted' });
-  const summary = el('p', { class: 'muted' });
+  const summary = el('p', { class: 'muted' }, 'The tensors appear once the data has loaded.');
   const forward = el('div', { class: 'tensors' });
   const backward = el('div', { class: 'tensors' });
   const panel = el(
@@ -45,10 +45,17 @@ export function sampleView(actions: PageActions): View {
       summary.textContent = `E = ${formatNumber(sample.loss)} for this sample, at step ${snapshot.step}.`;
       const names = Object.keys(sample.tensors).filter((name) => !name.startsWith('grad.'));
       const split = names.indexOf('G_Y');
-      forward.replaceChildren(...names.slice(0, split).map((name) => tensorTile(name, sample.tensors[name])));
-      backward.replaceChildren(...names.slice(split).map((name) => tensorTile(name, sample.tensors[name])));
+      forward.replaceChildren(...groups(names.slice(0, split), sample.tensors));
+      backward.replaceChildren(...groups(names.slice(split), sample.tensors));
     },
   };
+}
+
+/** One row a part of the network (a layer, a cycle), titled, with its tensors' tiles. */
+function groups(names: string[], tensors: Record<string, Matrix>): HTMLElement[] {
+  return groupByLayer(names).map(({ layer, names: group }) =>
+    el('div', { class: 'layer' }, el('h4', {}, layer), el('div', { class: 'tiles' }, ...group.map((name) => tensorTile(name, tensors[name])))),
+  );
 }
 
 function tensorTile(name: string, m: Matrix): HTMLElement {

@@ -1,4 +1,5 @@
 import type { LabCommand, LabSnapshot, LabStatus } from '../../src/lab/protocol.js';
+import type { SignDemo } from '../../src/lab/sign-demo.js';
 import type { LossCurves } from '../../src/lab/loss-curves.js';
 
 /** What the page knows, as the worker last reported it. */
@@ -6,6 +7,8 @@ export interface PageState {
   status: LabStatus | null;
   snapshot: LabSnapshot | null;
   curves: LossCurves;
+  /** Results of the errata rows run so far, by row. */
+  errata: Map<number, { effect: string; signDemo: SignDemo | null }>;
 }
 
 /** What a view may ask of the page. */
