@@ -1,16 +1,12 @@
 // End to end: `reclink lab` serves the built page on 127.0.0.1, and Debian's chromium, headless
 // (never a downloaded browser), trains, draws reconstructions and round-trips a checkpoint.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
-import { MNIST15_PATH } from '../src/data/mnist15.js';
-import { LAB_ROOT } from '../src/lab/serve.js';
-import { isStale } from './stale.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -19,17 +15,6 @@ if (!hasChromium) console.log(`lab end-to-end test skipped: ${CHROMIUM} is missi
 const ARTEFACTS = resolve('test-results');
 /** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
 const LOSS_THRESHOLD = 8;
-
-/** Builds what `reclink lab` needs when missing or older than its sources (`npm test` builds it all first). */
-async function buildIfStale(): Promise<void> {
-  if (isStale(resolve('dist/cli/main.js'), resolve('src'))) {
-    execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-  }
-  if (!existsSync(MNIST15_PATH)) execFileSync(process.execPath, [resolve('dist/data/bundle-mnist.js')]);
-  if (isStale(join(LAB_ROOT, 'index.html'), resolve('web'), resolve('src'), resolve('vite.config.ts'), MNIST15_PATH)) {
-    await build({ configFile: resolve('vite.config.ts'), logLevel: 'warn' });
-  }
-}
 
 /** Starts `reclink lab --port 0` and resolves with the URL it prints. */
 function startLab(): Promise<{ lab: ChildProcess; url: string }> {
@@ -57,7 +42,6 @@ describe('the lab in a browser', () => {
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    await buildIfStale();
     ({ lab, url } = await startLab());
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
       executablePath: CHROMIUM,
