@@ -25,6 +25,8 @@ export { splitDataset, selectSamples, type SplitOptions, type Split } from './da
 export { parseCsv, readCsv } from './data/csv.js';
 export { parseIdx, readIdx } from './data/idx.js';
 export { readPngFolder } from './data/png-folder.js';
+export { imageSamples, checkPngSize, MAX_PNG_PIXELS, type DecodedImage } from './data/png-format.js';
+export { parseNpySamples } from './data/npy-samples.js';
 export { MAX_DATASET_VALUES } from './data/checks.js';
 export { Normalizer, NORMALIZATIONS, type NormalizationName, type NormalizerJSON } from './data/normalize.js';
 export { writeFileAtomic } from './io/atomic-write.js';
@@ -40,8 +42,8 @@ export {
   type SafetensorsDType,
   type TensorToWrite,
 } from './io/safetensors.js';
-export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
-export { saveCheckpoint, loadCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
+export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, npyMatrix, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
+export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
 export { Sgd, SGD_DEFAULTS, type SgdOptions, type SgdJson } from './train/sgd.js';
 export { Adam, AdamW, AdamFamily, ADAM_DEFAULTS, ADAMW_DEFAULTS, type AdamOptions, type AdamJson } from './train/adam.js';
 export type { Optimizer, OptimizerKind, OptimizerState, OptimizerJson, Trainable } from './train/optimizer.js';
@@ -78,3 +80,4 @@ export { renderReport, type ReportInput } from './report/report.js';
 export type { NamedMatrices } from './train/tensors.js';
 export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
 export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
+export { serveLab, LAB_ROOT, type LabServer, type ServeOptions } from './lab/serve.js';

@@ -5,7 +5,9 @@ import { formatSummary, summarize } from '../src/model/summary.js';
 import { traceModel } from '../src/model/trace.js';
 import { ReclinkError } from '../src/errors.js';
 import { Random } from '../src/random.js';
-import { randomMatrix } from './helpers.js';
+import { randomMatrix, relativeError } from './helpers.js';
+import { jsBackend } from '../src/linalg/js-backend.js';
+import { zeros, type Matrix } from '../src/linalg/matrix.js';
 
 describe('RecLinkNet', () => {
   it('has the exercise shapes and 45,375 parameters by default', () => {
@@ -82,7 +84,7 @@ describe('trace and summary', () => {
     const trace = traceModel(net, x);
     expect([...trace.tensors.keys()]).toEqual([
       'A_in', 'Z_in', 'X_red', 'A_link', 'Z_link', 'A_rec.1', 'Z_rec.1', 'A_rec.2', 'Z_rec.2', 'S', 'A_out', 'Y',
-      'delta_out', 'delta_link', 'delta_rec.2', 'delta_rec.1', 'delta_in',
+      'G_Y', 'delta_out', 'G_S', 'delta_link', 'delta_rec.2', 'delta_rec.1', 'G_in', 'delta_in',
       'grad.input.weight', 'grad.input.bias', 'grad.link.weight', 'grad.rec.weight', 'grad.rec.bias',
       'grad.output.weight', 'grad.output.bias',
     ]);
@@ -99,6 +101,23 @@ describe('trace and summary', () => {
     s.forEach((v, i) => expect(v).toBeCloseTo(zRec[i] + zLink[i], 6));
     expect(trace.tensors.get('Y')!.data).toEqual(net.forward(x).data);
     expect(trace.loss).toBeGreaterThan(0);
+  });
+
+  it('traces G_Y = 2(Y − X), G_S = δ_out W_out and G_in = Σ_t δ_rec(t) W_rec', () => {
+    const net = new RecLinkNet({ cycles: 3 }, { dtype: 'float64' });
+    const x = randomMatrix(2, 225, Random.fromSeed(5), 'float64', 0, 1);
+    const t = (name: string): Matrix => trace.tensors.get(name)!;
+    const trace = traceModel(net, x);
+    const product = (a: Matrix, b: Matrix): number[] => {
+      const c = zeros(a.rows, b.cols, 'float64');
+      jsBackend.matmulAB(a, b, c, false);
+      return Array.from(c.data);
+    };
+    const deltaRecSum = zeros(2, 75, 'float64');
+    for (const c of [1, 2, 3]) jsBackend.add(deltaRecSum, t(`delta_rec.${c}`), deltaRecSum);
+    expect(Array.from(t('G_Y').data)).toEqual(Array.from(t('Y').data, (y, i) => 2 * (y - x.data[i])));
+    expect(relativeError(t('G_S').data, product(t('delta_out'), net.parameter('output.weight').value))).toBeLessThan(1e-12);
+    expect(relativeError(t('G_in').data, product(deltaRecSum, net.parameter('rec.weight').value))).toBeLessThan(1e-12);
   });
 
   it('prints the 3.1.1 table', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
+import { registerLab } from './commands/lab.js';
 import { registerReconstruct } from './commands/reconstruct.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrace } from './commands/trace.js';
@@ -37,6 +38,7 @@ function program(): Command {
   registerSummary(root);
   registerInit(root);
   registerTrace(root);
+  registerLab(root);
   return root;
 }
 

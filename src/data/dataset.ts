@@ -1,12 +1,12 @@
 import { statSync, type Stats } from 'node:fs';
 import { ReclinkError } from '../errors.js';
 import { zeros, type Matrix } from '../linalg/matrix.js';
-import { readNpyMatrix } from '../io/npy.js';
-import { checkColumns, checkSampleCount } from './checks.js';
+import { readBytes } from '../io/bytes.js';
 import { readCsv } from './csv.js';
 import { readIdx } from './idx.js';
 import { fitImages } from './image-fit.js';
 import { loadMnist15 } from './mnist15.js';
+import { parseNpySamples } from './npy-samples.js';
 import { readPngFolder } from './png-folder.js';
 import type { ImageSize } from './resample.js';
 
@@ -35,7 +35,7 @@ export function loadDataset(path: string | undefined, inputSize: number): Datase
   if (stat(path).isDirectory()) return readPngFolder(path, inputSize);
   const name = path.toLowerCase();
   if (name.endsWith('.csv')) return readCsv(path, inputSize);
-  if (name.endsWith('.npy')) return readNpy(path, inputSize);
+  if (name.endsWith('.npy')) return parseNpySamples(readBytes(path), inputSize, path);
   if (name.endsWith('.idx') || name.endsWith('idx3-ubyte')) return readIdx(path, inputSize);
   throw new ReclinkError(
     `${path}: unknown data format, expected .csv, .npy, .idx or -idx3-ubyte, a folder of PNG images, or "${BUNDLED}"`,
@@ -48,14 +48,6 @@ function stat(path: string): Stats {
   } catch {
     throw new ReclinkError(`${path}: no such file or folder, expected data (a file, a folder of PNG images or "${BUNDLED}")`);
   }
-}
-
-/** A 2-D NPY file, a sample a row; `readNpyMatrix` has checked that every value is finite in float32. */
-function readNpy(path: string, inputSize: number): Dataset {
-  const x = readNpyMatrix(path);
-  checkSampleCount(path, x.rows, inputSize);
-  checkColumns(path, 'every row', x.cols, inputSize);
-  return { x, source: path };
 }
 
 /** The bundled 15×15 images as samples of `inputSize` values (see `fitImages`). */

@@ -1,21 +1,10 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { RecLinkNet } from '../model/reclink-net.js';
-import {
-  ERRATA_SETUP,
-  errataFixture,
-  measureBatchSum,
-  measureInPaths,
-  measureInputOrientation,
-  measureLinkBias,
-  measureLinkDelta,
-  measureOutputSource,
-  measureOutputSum,
-  measureRecSum,
-  measureSelection,
-  measureSign,
-} from '../reference/errata.js';
+import { ERRATA_SETUP, errataFixture, measureBatchSum, measureInPaths, measureLinkDelta, measureRecSum, measureSign } from '../reference/errata.js';
 import { gradientCheck } from '../reference/gradient-check.js';
+import { ERRATA } from './errata-table.js';
+import { bound, count, figure } from './figures.js';
 
 /**
  * The text of `docs/derivation.md`: the network, each forward and backward equation with the
@@ -130,88 +119,13 @@ differentiation of the same network (below 1e-5).
 }
 
 function errata(): string {
-  const selection = measureSelection();
-  const source = measureOutputSource();
-  const orientation = measureInputOrientation();
-  const linkBias = measureLinkBias();
-  const outputSum = measureOutputSum();
   const sign = measureSign();
   const [one, batch] = measureBatchSum().byBatch;
   const link = measureLinkDelta(), rec = measureRecSum(), inPaths = measureInPaths();
   const gradients = [sign.gradient, one.gradient, batch.gradient, link, rec, inPaths];
   const wrong = [sign.gradient, batch.gradient, link, rec, inPaths];
   const n = ERRATA_SETUP.batch;
-  const rows = [
-    [
-      '3.1.3, K',
-      '`K[3n−2, n] = 1` for `1 ≤ n ≤ 74`',
-      '`1 ≤ n ≤ 75`: K has 75 columns; the code gathers inputs 0, 3, …, 222 (counted from 0) instead of building K',
-      `the last element of x_reduce is ${figure(selection.literalLast)} for all ${n} samples, where the input it should carry is ` +
-        `${figure(selection.expectedLast[0])} to ${figure(selection.expectedLast[1])}; with \`n ≤ 75\`, X K equals the gather ` +
-        `(largest difference ${figure(selection.correctedDifference)})`,
-    ],
-    [
-      '3.1.3, out',
-      '`y = ReLU(A_in)`',
-      '`Y = g(A_out)`',
-      `y is ${shape(source.literalShape)} while the target X is ${shape(source.targetShape)}: E is undefined`,
-    ],
-    [
-      '3.1.3, in',
-      '"X: input batch 225 × N" with `A_in = X W_inᵀ + b_in`',
-      'X is N × 225, a sample a row',
-      `X W_inᵀ would multiply ${shape(orientation.literal.left)} by ${shape(orientation.literal.right)}: undefined unless N = 225`,
-    ],
-    [
-      '3.1.1–3.1.3, link',
-      'a bias `b_link` in 3.1.2 only',
-      'no link bias by default; `linkBias: true` adds it',
-      `none: each reading computes its own formula exactly; ${count(linkBias.parameters.without)} parameters without the bias, ` +
-        `${count(linkBias.parameters.with)} with it`,
-    ],
-    [
-      '3.1.2, out',
-      '`a_out[n,j] = Σ_i w_out[j,i] z[n,j] + b_out[j]`',
-      '`Σ_i w_out[j,i] z[n,i]`',
-      `output j becomes z[n,j] times the sum of row j of W_out, one hidden unit each; z has ${outputSum.outputs - outputSum.undefinedOutputs} ` +
-        `entries, so ${outputSum.undefinedOutputs} of the ${outputSum.outputs} outputs are undefined, and the others are off by ` +
-        `${figure(outputSum.relativeError)} (relative)`,
-    ],
-    [
-      '3.2, dE/dw',
-      '`2 Σ (x − y) dy/dw`',
-      '`2 Σ (y − x) dy/dw`, i.e. `G_Y = 2 (Y − X)`',
-      `the exact opposite of the gradient (ratio ${figure(sign.ratio)}): one SGD step of the output layer (learning rate ` +
-        `${sign.learningRate}) raises E from ${figure(sign.loss.before, 3)} to ${figure(sign.loss.literalStep, 3)}, where the true ` +
-        `gradient lowers it to ${figure(sign.loss.correctedStep, 3)}`,
-    ],
-    [
-      '3.2 a, δ_out',
-      'δ_out summed over n, then `dE/dw[k,j] = δ_out[k] · z_j`',
-      '`dE/dw[k,j] = Σ_n δ_out[n,k] s[n,j]`: the sum holds the product',
-      `exact for one sample (error ${figure(one.gradient.literalError)}); for N = ${batch.batch}, with z_j read as the batch mean, ` +
-        `a relative error of ${figure(batch.gradient.literalError)} in ∂E/∂W_out`,
-    ],
-    [
-      '3.2 b, link',
-      "`δ_link = 2 Σ (x − y) f'(a_out) w_out`",
-      "`δ_link = (δ_out W_out) ⊙ f'(A_link)`: the sum over output units k, and the link ReLU's derivative",
-      `without f'(A_link) (the sum over k and the sign as the code has them), a relative error of ${figure(link.literalError)} in ∂E/∂W_link`,
-    ],
-    [
-      '3.2 c, rec',
-      "a product of both cycles' chain terms",
-      'a sum over cycles: `∂E/∂W_rec = δ_rec(2)ᵀ (Z_in + Z_rec(1)) + δ_rec(1)ᵀ Z_in`',
-      `the last cycle's term alone: a relative error of ${figure(rec.literalError)} in ∂E/∂W_rec`,
-    ],
-    [
-      '3.2 d, in',
-      "one chain through cycle 2, f'(a_rec**) repeated",
-      'Z_in feeds both cycles: `G_in = (δ_rec(1) + δ_rec(2)) W_rec`',
-      `the direct path into the last cycle alone (\`G_in = δ_rec(2) W_rec\`): a relative error of ${figure(inPaths.literalError)} in ∂E/∂W_in`,
-    ],
-  ];
-  const table = rows.map((cells, i) => `| ${i + 1} | ${cells.join(' | ')} |`);
+  const table = ERRATA.map((e, i) => `| ${i + 1} | ${[e.where, e.says, e.does, e.effect()].join(' | ')} |`);
   return `## Errata of the exercise
 
 Where the exercise's text is wrong or unclear, the code does what the fourth column says. Each row is a
@@ -228,27 +142,6 @@ the code's backpropagation. In the same runs, on ${ERRATA_SETUP.entries} entries
 gradients agree with central finite differences to ${bound(Math.max(...gradients.map((g) => g.correctedError)))}, and the wrong formulas
 of rows 6–10 differ from them by ${figure(Math.min(...wrong.map((g) => g.literalSampleError)))} or more.
 `;
-}
-
-/** 2 significant digits (3 with `digits`), a true minus sign; 0 as 0. */
-function figure(x: number, digits = 2): string {
-  if (x === 0) return '0';
-  const magnitude = Math.abs(x);
-  const text = magnitude >= 1e-3 && magnitude < 10 ** digits ? x.toPrecision(digits) : x.toExponential(digits - 1);
-  return text.replace('-', '−');
-}
-
-/** An error as the power of ten above it: `< 1e-8`. Stable when the last digits move. */
-function bound(error: number): string {
-  return error === 0 ? '0' : `< 1e${Math.floor(Math.log10(error)) + 1}`;
-}
-
-function shape([rows, cols]: [number, number]): string {
-  return `${rows} × ${cols}`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** The committed file: `docs/derivation.md` at the package root (from `src/docs` or `dist/docs`). */

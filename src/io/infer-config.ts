@@ -1,6 +1,6 @@
 import type { ReclinkError } from '../errors.js';
 import type { RecLinkConfig } from '../model/config.js';
-import type { SafetensorsTensor } from './safetensors.js';
+import type { SafetensorsTensor } from './safetensors-format.js';
 
 /**
  * The config fields that the shapes of a plain safetensors file (no reclink metadata)

@@ -161,6 +161,12 @@ export class RecLinkNet {
     return { loss, inputGradient: this.backward(reduction, inputGradient) };
   }
 
+  /** G_Y = ∂E/∂Y, G_S = ∂E/∂S and G_in = ∂E/∂Z_in of the last backward pass (its own buffers). */
+  get activationGradients(): { gradY: Matrix; gradS: Matrix; gradIn: Matrix } {
+    const n = this.lastInput().rows;
+    return { gradY: this.gradY.rows(n), gradS: this.gradS.rows(n), gradIn: this.gradZIn.rows(n) };
+  }
+
   /** The input of the last forward pass. */
   lastInput(): Matrix {
     if (this.x === null) throw new Error('no forward pass yet');

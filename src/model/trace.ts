@@ -8,8 +8,8 @@ export interface Trace {
   loss: number;
   /**
    * In pass order: `A_in`, `Z_in`, `X_red`, `A_link`, `Z_link`, `A_rec.1`, `Z_rec.1`, …, `A_rec.T`,
-   * `Z_rec.T`, `S`, `A_out`, `Y`, `delta_out`, `delta_link`, `delta_rec.T`, …, `delta_rec.1`, `delta_in`,
-   * then `grad.<parameter name>` for every parameter. Each is a copy.
+   * `Z_rec.T`, `S`, `A_out`, `Y`, `G_Y`, `delta_out`, `G_S`, `delta_link`, `delta_rec.T`, …, `delta_rec.1`,
+   * `G_in`, `delta_in`, then `grad.<parameter name>` for every parameter. Each is a copy.
    */
   tensors: Map<string, Matrix>;
 }
@@ -18,6 +18,7 @@ export interface Trace {
 export function traceModel(net: RecLinkNet, x: Matrix, reduction: LossReduction = 'sum'): Trace {
   const { loss } = net.computeGradients(x, reduction);
   const { input, link, rec, output } = net;
+  const { gradY, gradS, gradIn } = net.activationGradients;
   const cycles = rec.cells.map((cell, t) => ({ cell, t: t + 1 }));
   const entries: [string, Matrix][] = [
     ['A_in', input.a],
@@ -29,9 +30,12 @@ export function traceModel(net: RecLinkNet, x: Matrix, reduction: LossReduction 
     ['S', output.input],
     ['A_out', output.a],
     ['Y', output.z],
+    ['G_Y', gradY],
     ['delta_out', output.delta],
+    ['G_S', gradS],
     ['delta_link', link.delta],
     ...[...cycles].reverse().map(({ cell, t }): [string, Matrix] => [`delta_rec.${t}`, cell.delta]),
+    ['G_in', gradIn],
     ['delta_in', input.delta],
     ...net.parameters.map((p): [string, Matrix] => [`grad.${p.name}`, p.grad]),
   ];

@@ -1,0 +1,255 @@
+import type { Backend } from '../linalg/backend.js';
+import { clone, fromValues } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
+import { ERRATA } from '../docs/errata-table.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
+import { traceModel, type Trace } from '../model/trace.js';
+import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
+import { LabSession, rowRange, type LabDataset, type LossPoint } from './session.js';
+import { checkSettings, DEFAULT_LAB_SETTINGS, type LabSettings } from './settings.js';
+import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
+import { tensorStats, type TensorStats } from './view-data.js';
+
+/** What the loop needs from the worker it runs in. */
+export interface LoopHost {
+  /** Sends an event to the page. */
+  post(event: LabEvent): void;
+  /** Runs `task` after the messages already queued (so that `pause` gets through). */
+  defer(task: () => void): void;
+  /** Milliseconds, monotonic. */
+  now(): number;
+  /** The kernels to train with. */
+  backend: Backend;
+  /** The bundled digits. */
+  loadBundled(): Promise<LabDataset>;
+  /** The learner's files, checked with the command line's loaders. */
+  loadFiles(files: LabFile[]): Promise<LabDataset>;
+}
+
+/** Milliseconds of training between two looks at the message queue. */
+export const SLICE_MS = 30;
+/** Milliseconds between two snapshots while training. */
+export const SNAPSHOT_MS = 250;
+/** Validation samples shown beside their reconstructions. */
+export const SHOWN_SAMPLES = 16;
+
+/**
+ * The training worker's logic: it answers the page's commands and, while running, trains
+ * in slices of `SLICE_MS`, yielding between them so that `pause` or new settings arrive
+ * at once. Every change is reported as events (status, loss points, snapshots).
+ */
+export class LabLoop {
+  private session: LabSession | null = null;
+  private settings: LabSettings = { ...DEFAULT_LAB_SETTINGS };
+  private running = false;
+  private scheduled = false;
+  private sample = 0;
+  private lastSnapshot = -Infinity;
+  private samplesPerSecond: number | null = null;
+
+  constructor(private readonly host: LoopHost) {}
+
+  /** Handles one command from the page; errors become `error` events, never exceptions. */
+  async handle(command: LabCommand): Promise<void> {
+    try {
+      await this.dispatch(command);
+    } catch (error) {
+      this.fail(sourceOf(command), error);
+    }
+  }
+
+  private async dispatch(command: LabCommand): Promise<void> {
+    switch (command.type) {
+      case 'start':
+        this.requireSession();
+        this.running = true;
+        this.schedule();
+        return this.postStatus();
+      case 'pause':
+        this.running = false;
+        this.samplesPerSecond = null;
+        return this.postStatus();
+      case 'step':
+        this.running = false;
+        this.samplesPerSecond = null;
+        this.post([this.requireSession().trainStep()], false);
+        return this.postSnapshot();
+      case 'reset':
+        this.running = false;
+        this.post([this.requireSession().reset()], true);
+        return this.postSnapshot();
+      case 'settings':
+        return this.configure(command.settings);
+      case 'data':
+        return this.useData(command.files.length === 0 ? await this.host.loadBundled() : await this.host.loadFiles(command.files));
+      case 'inspect':
+        this.requireSession().sampleTrace(command.sample);
+        this.sample = command.sample;
+        return this.postSnapshot();
+      case 'save':
+        return this.save();
+      case 'load':
+        return this.load(command.file);
+      case 'erratum':
+        return this.erratum(command.row);
+    }
+  }
+
+  /** Runs an erratum's literal formula; the sign error also runs on the live network and batch. */
+  private erratum(row: number): void {
+    const erratum = ERRATA[row];
+    if (!erratum) throw new ReclinkError(`errata row ${row} does not exist, expected 0 to ${ERRATA.length - 1}`, 2);
+    const signDemo = row === SIGN_ERRATUM && this.session ? signErrorDemo(this.session.net, this.session.currentBatch) : null;
+    this.host.post({ type: 'erratum', row, effect: erratum.effect(), signDemo });
+  }
+
+  /** Sends the model as a checkpoint in the command line's format. */
+  private save(): void {
+    const session = this.requireSession();
+    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step) } });
+    this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
+  }
+
+  /** Continues from a checkpoint: its weights and architecture, a fresh optimizer, step 0. */
+  private load(file: LabFile): void {
+    const session = this.requireSession();
+    const { net } = decodeCheckpoint(file.bytes, file.name, { backend: this.host.backend });
+    this.running = false;
+    this.post([session.adopt(net, file.name)], true);
+    this.settings = session.settings;
+    this.postSnapshot();
+  }
+
+  private configure(settings: LabSettings): void {
+    this.settings = checkSettings({ ...settings });
+    if (this.session?.configure(this.settings)) {
+      this.running = false;
+      this.post([{ step: 0, epoch: 0, train: null, validation: this.session.validationLoss() }], true);
+      this.postSnapshot();
+    } else {
+      this.postStatus();
+    }
+  }
+
+  private useData(dataset: LabDataset): void {
+    this.running = false;
+    this.session = new LabSession(dataset, this.settings, this.host.backend);
+    this.sample = 0;
+    this.post([{ step: 0, epoch: 0, train: null, validation: this.session.validationLoss() }], true);
+    this.postSnapshot();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.host.defer(() => {
+      this.scheduled = false;
+      this.tick();
+    });
+  }
+
+  /** One slice of training while running. */
+  private tick(): void {
+    const session = this.session;
+    if (!this.running || session === null) return;
+    const start = this.host.now();
+    const points: LossPoint[] = [];
+    let samples = 0;
+    try {
+      do {
+        points.push(session.trainStep());
+        samples += Math.min(this.settings.batchSize, session.dataset.train.rows);
+      } while (this.host.now() - start < SLICE_MS);
+    } catch (error) {
+      this.running = false;
+      this.samplesPerSecond = null;
+      this.post(points, false);
+      this.fail('training', error);
+      return;
+    }
+    const end = this.host.now();
+    this.samplesPerSecond = end > start ? (1000 * samples) / (end - start) : null;
+    this.post(points, false);
+    if (end - this.lastSnapshot >= SNAPSHOT_MS) this.postSnapshot();
+    else this.postStatus();
+    this.schedule();
+  }
+
+  private post(points: LossPoint[], restart: boolean): void {
+    if (points.length > 0 || restart) this.host.post({ type: 'losses', points, restart });
+  }
+
+  private postSnapshot(): void {
+    const session = this.requireSession();
+    this.lastSnapshot = this.host.now();
+    this.host.post({ type: 'snapshot', snapshot: snapshotOf(session, this.sample) });
+    this.postStatus();
+  }
+
+  private postStatus(): void {
+    const session = this.session;
+    this.host.post({
+      type: 'status',
+      status: {
+        running: this.running,
+        step: session?.step ?? 0,
+        epoch: session?.epoch ?? 0,
+        settings: { ...this.settings },
+        data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
+        backend: this.host.backend.name,
+        samplesPerSecond: this.running ? this.samplesPerSecond : null,
+      },
+    });
+  }
+
+  private requireSession(): LabSession {
+    if (this.session === null) throw new ReclinkError('no data loaded yet: choose the bundled digits or your own files');
+    return this.session;
+  }
+
+  private fail(source: LabErrorSource, error: unknown): void {
+    if (!(error instanceof ReclinkError)) console.error(error);
+    const message = error instanceof Error ? error.message : String(error);
+    this.host.post({ type: 'error', source, message });
+    this.postStatus();
+  }
+}
+
+function sourceOf(command: LabCommand): LabErrorSource {
+  switch (command.type) {
+    case 'settings':
+      return 'settings';
+    case 'data':
+    case 'inspect':
+      return 'data';
+    case 'save':
+    case 'load':
+      return 'checkpoint';
+    default:
+      return 'training';
+  }
+}
+
+/** What the views draw, copied out of the session. */
+function snapshotOf(session: LabSession, sample: number): LabSnapshot {
+  const samples = session.dataset.validation;
+  const inputs = clone(rowRange(samples, 0, Math.min(SHOWN_SAMPLES, samples.rows)));
+  const outputs = session.reconstruct(inputs);
+  const x = session.currentBatch;
+  const batch = traceModel(session.net, x);
+  const traced = session.sampleTrace(sample);
+  return {
+    step: session.step,
+    config: { ...session.net.config },
+    inputs,
+    outputs,
+    inputWeight: clone(session.net.parameter('input.weight').value),
+    outputWeight: clone(session.net.parameter('output.weight').value),
+    batch: { size: x.rows, loss: batch.loss / x.rows, tensors: { X: tensorStats(x), ...statsOf(batch), E: tensorStats(fromValues(1, 1, [batch.loss])) } },
+    sample: { index: sample, loss: traced.loss, tensors: { X: clone(rowRange(samples, sample, sample + 1)), ...Object.fromEntries(traced.tensors) } },
+  };
+}
+
+function statsOf(trace: Trace): Record<string, TensorStats> {
+  return Object.fromEntries([...trace.tensors].map(([name, m]) => [name, tensorStats(m)]));
+}

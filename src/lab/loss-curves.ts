@@ -1,0 +1,58 @@
+import type { LossPoint } from './session.js';
+
+/** Points kept before the training curve is thinned (every other training-only point dropped). */
+export const MAX_POINTS = 20_000;
+
+/**
+ * The loss curves of the current run as uPlot takes them: one x array (steps) and one
+ * array a series, null where a series has no value (validation is measured once an epoch).
+ */
+export class LossCurves {
+  steps: number[] = [];
+  train: (number | null)[] = [];
+  validation: (number | null)[] = [];
+  private lastValidation: { loss: number; epoch: number } | null = null;
+
+  /** Appends points; `restart` clears the curves first (a new run). */
+  add(points: readonly LossPoint[], restart = false): void {
+    if (restart) {
+      this.steps = [];
+      this.train = [];
+      this.validation = [];
+      this.lastValidation = null;
+    }
+    for (const p of points) {
+      this.steps.push(p.step);
+      this.train.push(p.train);
+      this.validation.push(p.validation);
+      if (p.validation !== null) this.lastValidation = { loss: p.validation, epoch: p.epoch };
+    }
+    if (this.steps.length > MAX_POINTS) this.thin();
+  }
+
+  /** The last training loss, and the last validation loss with the epochs completed when it was measured; null before any. */
+  latest(): { train: number | null; validation: { loss: number; epoch: number } | null } {
+    return { train: lastValue(this.train), validation: this.lastValidation };
+  }
+
+  /** uPlot's data: [steps, train, validation]. */
+  get data(): [number[], (number | null)[], (number | null)[]] {
+    return [this.steps, this.train, this.validation];
+  }
+
+  private thin(): void {
+    const keep = this.steps.map((_, i) => i % 2 === 0 || this.validation[i] !== null || i === this.steps.length - 1);
+    const pick = <T>(values: T[]): T[] => values.filter((_, i) => keep[i]);
+    this.steps = pick(this.steps);
+    this.train = pick(this.train);
+    this.validation = pick(this.validation);
+  }
+}
+
+function lastValue(values: readonly (number | null)[]): number | null {
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (v !== null) return v;
+  }
+  return null;
+}

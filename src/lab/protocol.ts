@@ -1,0 +1,76 @@
+import type { Matrix } from '../linalg/matrix.js';
+import type { RecLinkConfig } from '../model/config.js';
+import type { LossPoint } from './session.js';
+import type { SignDemo } from './sign-demo.js';
+import type { LabSettings } from './settings.js';
+import type { TensorStats } from './view-data.js';
+
+/** A file the learner picked, as bytes (the page has no file system). */
+export interface LabFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** What the page asks of the training worker. */
+export type LabCommand =
+  /** Train continuously until paused. */
+  | { type: 'start' }
+  | { type: 'pause' }
+  /** One optimizer step, then pause. */
+  | { type: 'step' }
+  /** A fresh network from the seed. */
+  | { type: 'reset' }
+  | { type: 'settings'; settings: LabSettings }
+  /** Train on these files (CSV, NPY or PNG), or on the bundled digits when there are none. */
+  | { type: 'data'; files: LabFile[] }
+  /** Show the activations and deltas of this validation sample. */
+  | { type: 'inspect'; sample: number }
+  /** Send the model as a safetensors checkpoint. */
+  | { type: 'save' }
+  | { type: 'load'; file: LabFile }
+  /** Run the exercise's literal formula of errata row `row` (0-based, `ERRATA`'s order). */
+  | { type: 'erratum'; row: number };
+
+/** Where the worker stands. */
+export interface LabStatus {
+  running: boolean;
+  step: number;
+  epoch: number;
+  settings: LabSettings;
+  /** The data in use, or null before any has loaded. */
+  data: { name: string; train: number; validation: number } | null;
+  /** The kernels in use (`js`, `wasm`). */
+  backend: string;
+  /** Training speed over the last stretch of steps, or null when paused. */
+  samplesPerSecond: number | null;
+}
+
+/** Everything the views draw, taken from the current weights. */
+export interface LabSnapshot {
+  step: number;
+  config: RecLinkConfig;
+  /** A fixed handful of validation samples and their reconstructions (rows). */
+  inputs: Matrix;
+  outputs: Matrix;
+  /** W_in (H × D) and W_out (D × H). */
+  inputWeight: Matrix;
+  outputWeight: Matrix;
+  /** The last training batch: E / N and the statistics of every tensor of its forward and backward pass. */
+  batch: { size: number; loss: number; tensors: Record<string, TensorStats> };
+  /** The inspected sample: its index, E, and every tensor of its pass (trace names). */
+  sample: { index: number; loss: number; tensors: Record<string, Matrix> };
+}
+
+/** Which part of the page an error belongs to. */
+export type LabErrorSource = 'data' | 'settings' | 'checkpoint' | 'training';
+
+/** What the worker tells the page. */
+export type LabEvent =
+  | { type: 'status'; status: LabStatus }
+  /** New loss points; `restart` when they begin a new run (the curves start over). */
+  | { type: 'losses'; points: LossPoint[]; restart: boolean }
+  | { type: 'snapshot'; snapshot: LabSnapshot }
+  | { type: 'checkpoint'; file: LabFile }
+  /** What the literal formula of errata row `row` does, measured; for the sign error (row 5), also on the live network. */
+  | { type: 'erratum'; row: number; effect: string; signDemo: SignDemo | null }
+  | { type: 'error'; source: LabErrorSource; message: string };

@@ -1,0 +1,213 @@
+import type { Backend } from '../linalg/backend.js';
+import { jsBackend } from '../linalg/js-backend.js';
+import { clone, type Matrix } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
+import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
+import { RecLinkNet } from '../model/reclink-net.js';
+import { traceModel, type Trace } from '../model/trace.js';
+import { BatchMatrix } from '../nn/batch-matrix.js';
+import { Adam, AdamW } from '../train/adam.js';
+import { evaluate } from '../train/evaluate.js';
+import type { Optimizer } from '../train/optimizer.js';
+import { Sgd } from '../train/sgd.js';
+import { Trainer } from '../train/trainer.js';
+import { checkSettings, needsRebuild, type LabOptimizer, type LabSettings } from './settings.js';
+
+/** The samples the lab trains and validates on, one a row. */
+export interface LabDataset {
+  /** What the page calls it: `bundled MNIST-15`, `digits.csv`, ... */
+  name: string;
+  train: Matrix;
+  validation: Matrix;
+}
+
+/** One point of the loss curves. Losses are per sample, E / N. */
+export interface LossPoint {
+  step: number;
+  /** Epochs completed after this step. */
+  epoch: number;
+  /** E / N of this step's batch, before its update (null for the point at step 0). */
+  train: number | null;
+  /** E / N over the validation set, when the step ended an epoch (and at step 0), else null. */
+  validation: number | null;
+}
+
+/** The lab never stops on its own: a run is as many epochs as the learner lets it train. */
+const ENDLESS = Number.MAX_SAFE_INTEGER;
+/** SGD's momentum when the lab offers it. */
+const MOMENTUM = 0.9;
+
+/**
+ * A training run the page drives one step at a time: a `Trainer` over the network and an
+ * optimizer made from the lab's settings. Steps and epochs count from the last reset, across
+ * the trainers that a new batch size or optimizer brings. It has no timers and no DOM; the
+ * worker loop calls it.
+ */
+export class LabSession {
+  net!: RecLinkNet;
+  private current: LabSettings;
+  /** The architecture besides cycles and output activation (a loaded checkpoint may change it). */
+  private architecture: RecLinkConfig;
+  private optimizer!: Optimizer;
+  private trainer!: Trainer;
+  /** Steps and epochs of the trainers before the current one, since the last reset. */
+  private done = { steps: 0, epochs: 0 };
+  private readonly batchCopy: BatchMatrix;
+  private lastBatch: Matrix | null = null;
+  private stepPoint: LossPoint | null = null;
+
+  constructor(
+    readonly dataset: LabDataset,
+    settings: LabSettings,
+    private readonly backend: Backend = jsBackend,
+    architecture: RecLinkConfig = { ...DEFAULT_CONFIG },
+  ) {
+    if (dataset.train.rows < 1 || dataset.validation.rows < 1) {
+      throw new ReclinkError(`${dataset.name} has ${dataset.train.rows} training and ${dataset.validation.rows} validation samples, expected at least one of each`);
+    }
+    this.current = checkSettings({ ...settings });
+    this.architecture = { ...architecture };
+    this.batchCopy = new BatchMatrix(backend, dataset.train.cols, 'float32');
+    this.reset();
+  }
+
+  /** The settings in force. */
+  get settings(): LabSettings {
+    return { ...this.current };
+  }
+
+  /** Steps since the last reset. */
+  get step(): number {
+    return this.done.steps + this.trainer.position.globalStep;
+  }
+
+  /** Epochs completed since the last reset. */
+  get epoch(): number {
+    return this.done.epochs + this.trainer.position.epochsDone;
+  }
+
+  /**
+   * Applies new settings: the learning rate at the next step; a new optimizer (fresh state)
+   * or batch size from the next step, the epoch starting over; a new architecture or seed
+   * restarts training. Returns true when it restarted.
+   */
+  configure(settings: LabSettings): boolean {
+    const next = checkSettings({ ...settings });
+    const previous = this.current;
+    this.current = next;
+    if (needsRebuild(previous, next)) {
+      this.reset();
+      return true;
+    }
+    if (next.optimizer !== previous.optimizer) this.optimizer = makeOptimizer(this.net, next.optimizer, next.lr);
+    else this.optimizer.lr = next.lr;
+    if (next.optimizer !== previous.optimizer || next.batchSize !== previous.batchSize) this.newTrainer();
+    return false;
+  }
+
+  /** A fresh network from the seed, step 0; returns the first point (validation loss only). */
+  reset(): LossPoint {
+    const { cycles, outputActivation, seed } = this.current;
+    const config = { ...this.architecture, inputSize: this.dataset.train.cols, cycles, outputActivation, seed };
+    return this.start(new RecLinkNet(config, { backend: this.backend }));
+  }
+
+  /**
+   * Continues from `net` (a loaded checkpoint): its architecture, cycles and output activation
+   * replace the settings'; the optimizer starts fresh and the steps count from 0.
+   */
+  adopt(net: RecLinkNet, source: string): LossPoint {
+    const { inputSize, cycles, outputActivation } = net.config;
+    if (inputSize !== this.dataset.train.cols) {
+      throw new ReclinkError(`${source}: the model expects ${inputSize} inputs (inputSize), the data ${this.dataset.name} has ${this.dataset.train.cols}`);
+    }
+    this.current = checkSettings({ ...this.current, cycles, outputActivation });
+    this.architecture = { ...net.config };
+    return this.start(net);
+  }
+
+  /**
+   * One optimizer step on the next mini-batch; the validation loss is measured when it ends
+   * an epoch. A loss, gradient or weight that is not finite stops the step and throws (the
+   * trainer's divergence guard): the weights stay finite, and a reset starts over.
+   */
+  trainStep(): LossPoint {
+    this.stepPoint = null;
+    if (!this.trainer.runStep() && this.trainer.divergence) {
+      const { message } = this.trainer.divergence;
+      this.newTrainer();
+      throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and reset`);
+    }
+    if (this.stepPoint === null) throw new Error('the trainer took no step');
+    return this.stepPoint;
+  }
+
+  /** E / N over the validation set. */
+  validationLoss(): number {
+    return evaluate(this.net, this.dataset.validation, this.current.batchSize).loss;
+  }
+
+  /** Y for the given rows, copied. */
+  reconstruct(x: Matrix): Matrix {
+    return clone(this.net.forward(x));
+  }
+
+  /** Every intermediate of validation sample `index`. */
+  sampleTrace(index: number): Trace {
+    const samples = this.dataset.validation;
+    if (!Number.isInteger(index) || index < 0 || index >= samples.rows) {
+      throw new ReclinkError(`sample ${index} does not exist, expected 0 to ${samples.rows - 1}`, 2);
+    }
+    return traceModel(this.net, rowRange(samples, index, index + 1));
+  }
+
+  /** The last training batch (the first rows of the training set before any step). */
+  get currentBatch(): Matrix {
+    return this.lastBatch ?? rowRange(this.dataset.train, 0, Math.min(this.current.batchSize, this.dataset.train.rows));
+  }
+
+  private start(net: RecLinkNet): LossPoint {
+    this.net = net;
+    this.optimizer = makeOptimizer(net, this.current.optimizer, this.current.lr);
+    this.done = { steps: 0, epochs: 0 };
+    this.lastBatch = null;
+    this.newTrainer();
+    return { step: 0, epoch: 0, train: null, validation: this.validationLoss() };
+  }
+
+  /** A trainer for the current network, optimizer and batch size, continuing the step count. */
+  private newTrainer(): void {
+    if (this.trainer?.net === this.net) this.done = { steps: this.step, epochs: this.epoch };
+    const { batchSize, seed } = this.current;
+    this.trainer = new Trainer(this.net, this.optimizer, this.dataset.train, this.dataset.validation, { epochs: ENDLESS, batchSize, seed });
+    this.trainer.on('batch', (event) => {
+      const x = this.net.lastInput(); // the batch, until the next pass
+      this.lastBatch = this.batchCopy.rows(x.rows);
+      this.lastBatch.data.set(x.data);
+      this.stepPoint = { step: this.done.steps + event.globalStep, epoch: this.epoch, train: event.loss, validation: null };
+    });
+    this.trainer.on('epoch', (event) => {
+      if (this.stepPoint) this.stepPoint = { ...this.stepPoint, epoch: this.epoch, validation: event.valLoss };
+    });
+  }
+}
+
+function makeOptimizer(net: RecLinkNet, kind: LabOptimizer, lr: number): Optimizer {
+  switch (kind) {
+    case 'sgd':
+      return new Sgd(net, { lr });
+    case 'momentum':
+      return new Sgd(net, { lr, momentum: MOMENTUM });
+    case 'nesterov':
+      return new Sgd(net, { lr, momentum: MOMENTUM, nesterov: true });
+    case 'adam':
+      return new Adam(net, { lr });
+    case 'adamw':
+      return new AdamW(net, { lr });
+  }
+}
+
+/** Rows `first` to `end − 1` of `m`, sharing its storage. */
+export function rowRange(m: Matrix, first: number, end: number): Matrix {
+  return { rows: end - first, cols: m.cols, data: m.data.subarray(first * m.cols, end * m.cols) };
+}

@@ -1,0 +1,83 @@
+import type { ActivationName } from '../linalg/backend.js';
+import { ReclinkError } from '../errors.js';
+
+/** The optimizers the lab offers (PyTorch's rules: SGD, SGD with momentum 0.9 or Nesterov, Adam, AdamW). */
+export type LabOptimizer = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
+
+/** What the learner controls in the lab. */
+export interface LabSettings {
+  optimizer: LabOptimizer;
+  /** Learning rate. */
+  lr: number;
+  /** Samples per step. */
+  batchSize: number;
+  /** T, the recurrent cycles (2 in the exercise). Changing it restarts training. */
+  cycles: number;
+  /** g, the output activation (ReLU in the exercise). Changing it restarts training. */
+  outputActivation: ActivationName;
+  /** Seed of the initial weights and of the batch order. Changing it restarts training. */
+  seed: number;
+}
+
+/** The command line's defaults: Adam, lr 1e-3, batch 64, the exercise's network, seed 0. */
+export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
+  optimizer: 'adam',
+  lr: 1e-3,
+  batchSize: 64,
+  cycles: 2,
+  outputActivation: 'relu',
+  seed: 0,
+});
+
+/** Every optimizer, in the order the page lists them. */
+export const LAB_OPTIMIZERS: readonly LabOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
+/** Every output activation, in the order the page lists them. */
+export const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
+/** The largest batch and cycle count the lab accepts. */
+export const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
+
+/** The settings, checked: a field that cannot work is named with what was expected. */
+export function checkSettings(settings: LabSettings): LabSettings {
+  const { optimizer, lr, batchSize, cycles, outputActivation, seed } = settings;
+  if (!LAB_OPTIMIZERS.includes(optimizer)) fail('optimizer', optimizer, LAB_OPTIMIZERS.join(', '));
+  if (typeof lr !== 'number' || !(lr > 0 && lr <= LAB_LIMITS.lr)) fail('learning rate', lr, `a number above 0 and at most ${LAB_LIMITS.lr}`);
+  checkInteger('batch size', batchSize, 1, LAB_LIMITS.batchSize);
+  checkInteger('cycles', cycles, 1, LAB_LIMITS.cycles);
+  if (!LAB_ACTIVATIONS.includes(outputActivation)) fail('output activation', outputActivation, LAB_ACTIVATIONS.join(', '));
+  checkInteger('seed', seed, 0, 2 ** 31 - 1);
+  return settings;
+}
+
+/** Whether going from `a` to `b` needs a new network (the architecture or the seed changed). */
+export function needsRebuild(a: LabSettings, b: LabSettings): boolean {
+  return a.cycles !== b.cycles || a.outputActivation !== b.outputActivation || a.seed !== b.seed;
+}
+
+function checkInteger(field: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
+}
+
+function fail(field: string, value: unknown, expected: string): never {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  throw new ReclinkError(`${field} is ${shown}, expected ${expected}`, 2);
+}
+
+/** The settings form's fields, as the page reads them (text). */
+export type SettingsForm = Record<keyof LabSettings, string>;
+
+/** Settings from the page's form, checked; a field that is not a number is named with its text. */
+export function settingsFromForm(form: SettingsForm): LabSettings {
+  const number = (field: string, text: string): number => {
+    const value = text.trim() === '' ? NaN : Number(text);
+    if (Number.isNaN(value)) fail(field, text, 'a number');
+    return value;
+  };
+  return checkSettings({
+    optimizer: form.optimizer as LabOptimizer,
+    lr: number('learning rate', form.lr),
+    batchSize: number('batch size', form.batchSize),
+    cycles: number('cycles', form.cycles),
+    outputActivation: form.outputActivation as ActivationName,
+    seed: number('seed', form.seed),
+  });
+}

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { ReclinkError } from '../src/errors.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/io/checkpoint-format.js';
+import { jsBackend } from '../src/linalg/js-backend.js';
+import { RecLinkNet } from '../src/model/reclink-net.js';
+import { backwardEquations, forwardEquations } from '../src/lab/equations.js';
+import { ERRATA } from '../src/docs/errata-table.js';
+import { LabLoop, SHOWN_SAMPLES, SLICE_MS } from '../src/lab/loop.js';
+import { SIGN_ERRATUM } from '../src/lab/sign-demo.js';
+import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/protocol.js';
+import type { LossPoint } from '../src/lab/session.js';
+import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
+import { blobDataset } from './lab-helpers.js';
+
+/** A loop with a fake clock (each reading advances it by `tick` ms) and a task queue run by hand. */
+function harness(tick = 10) {
+  const events: LabEvent[] = [];
+  const tasks: (() => void)[] = [];
+  let clock = 0;
+  const loop = new LabLoop({
+    post: (event) => events.push(event),
+    defer: (task) => tasks.push(task),
+    now: () => (clock += tick),
+    backend: jsBackend,
+    loadBundled: async () => blobDataset(),
+    loadFiles: async (files) => {
+      if (files[0].name.endsWith('.bad')) throw new ReclinkError(`${files[0].name}: not a data file`);
+      return { ...blobDataset(40, 8), name: files[0].name };
+    },
+  });
+  const send = (command: LabCommand): Promise<void> => loop.handle(command);
+  const runTasks = (): number => {
+    let n = 0;
+    while (tasks.length > 0 && n < 20) {
+      tasks.shift()?.();
+      n++;
+    }
+    return n;
+  };
+  const take = (): LabEvent[] => events.splice(0);
+  return { send, runTasks, take, tasks };
+}
+
+const of = <T extends LabEvent['type']>(events: LabEvent[], type: T): Extract<LabEvent, { type: T }>[] =>
+  events.filter((e): e is Extract<LabEvent, { type: T }> => e.type === type);
+const lastStatus = (events: LabEvent[]): LabStatus => of(events, 'status').at(-1)!.status;
+const points = (events: LabEvent[]): LossPoint[] => of(events, 'losses').flatMap((e) => e.points);
+
+describe('the training worker loop', () => {
+  it('says that data must come first', async () => {
+    const lab = harness();
+    await lab.send({ type: 'start' });
+    const events = lab.take();
+    expect(of(events, 'error')).toEqual([{ type: 'error', source: 'training', message: 'no data loaded yet: choose the bundled digits or your own files' }]);
+    expect(lastStatus(events)).toMatchObject({ running: false, data: null, backend: 'js' });
+  });
+
+  it('loads data, then reports the first validation loss and a snapshot of every view', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    const events = lab.take();
+    const [losses] = of(events, 'losses');
+    expect(losses.restart).toBe(true);
+    expect(losses.points).toEqual([{ step: 0, epoch: 0, train: null, validation: expect.any(Number) }]);
+    expect(lastStatus(events)).toMatchObject({ running: false, step: 0, data: { name: 'blobs', train: 96, validation: 32 }, settings: DEFAULT_LAB_SETTINGS });
+    const snapshot: LabSnapshot = of(events, 'snapshot')[0].snapshot;
+    expect([snapshot.inputs.rows, snapshot.inputs.cols, snapshot.outputs.rows]).toEqual([SHOWN_SAMPLES, 225, SHOWN_SAMPLES]);
+    expect([snapshot.inputWeight.rows, snapshot.inputWeight.cols, snapshot.outputWeight.rows, snapshot.outputWeight.cols]).toEqual([75, 225, 225, 75]);
+    const named = [...forwardEquations(snapshot.config), ...backwardEquations(snapshot.config)].flatMap((e) => e.tensors);
+    expect(Object.keys(snapshot.batch.tensors).sort()).toEqual([...named].sort());
+    expect(snapshot.batch.size).toBe(64);
+    expect(snapshot.sample.index).toBe(0);
+    expect(snapshot.sample.tensors.X.data).toEqual(snapshot.inputs.data.subarray(0, 225));
+    expect(snapshot.sample.tensors['delta_rec.1'].cols).toBe(75);
+  });
+
+  it('takes one step, then trains in slices until paused', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    await lab.send({ type: 'step' });
+    let events = lab.take();
+    expect(points(events)).toEqual([{ step: 1, epoch: 0, train: expect.any(Number), validation: null }]);
+    expect(of(events, 'snapshot')[0].snapshot.step).toBe(1);
+    expect(lastStatus(events)).toMatchObject({ running: false, step: 1 });
+
+    await lab.send({ type: 'start' });
+    expect(lastStatus(lab.take()).running).toBe(true);
+    lab.tasks.shift()?.(); // one slice: the fake clock advances 10 ms a reading, so a slice is SLICE_MS / 10 steps
+    events = lab.take();
+    expect(points(events).map((p) => p.step)).toEqual(Array.from({ length: SLICE_MS / 10 }, (_, i) => i + 2));
+    expect(lastStatus(events)).toMatchObject({ running: true, step: 1 + SLICE_MS / 10, samplesPerSecond: expect.any(Number) });
+    expect(lab.tasks.length).toBe(1); // the next slice is queued
+
+    await lab.send({ type: 'pause' });
+    expect(lastStatus(lab.take())).toMatchObject({ running: false, samplesPerSecond: null });
+    lab.runTasks();
+    expect(lab.take()).toEqual([]); // nothing ran after the pause
+  });
+
+  it('measures the validation loss at the end of each epoch', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, batchSize: 32 } });
+    lab.take();
+    for (let i = 0; i < 4; i++) await lab.send({ type: 'step' });
+    const steps = points(lab.take());
+    expect(steps.map((p) => [p.step, p.epoch, p.validation === null])).toEqual([[1, 0, true], [2, 0, true], [3, 1, false], [4, 1, true]]);
+  });
+
+  it('applies the learning rate at once, and restarts for a new architecture', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    await lab.send({ type: 'step' });
+    lab.take();
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, lr: 0.01 } });
+    let events = lab.take();
+    expect(of(events, 'losses')).toEqual([]);
+    expect(lastStatus(events)).toMatchObject({ step: 1, settings: { lr: 0.01 } });
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, cycles: 3 } });
+    events = lab.take();
+    expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
+    expect(of(events, 'snapshot')[0].snapshot.config.cycles).toBe(3);
+    expect(Object.keys(of(events, 'snapshot')[0].snapshot.sample.tensors)).toContain('Z_rec.3');
+  });
+
+  it('reports bad settings, bad files and missing samples as errors, and keeps going', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, lr: -1 } });
+    let events = lab.take();
+    expect(of(events, 'error')).toEqual([{ type: 'error', source: 'settings', message: 'learning rate is -1, expected a number above 0 and at most 10' }]);
+    expect(lastStatus(events).settings.lr).toBe(DEFAULT_LAB_SETTINGS.lr);
+    await lab.send({ type: 'data', files: [{ name: 'x.bad', bytes: new Uint8Array(3) }] });
+    events = lab.take();
+    expect(of(events, 'error')).toEqual([{ type: 'error', source: 'data', message: 'x.bad: not a data file' }]);
+    expect(lastStatus(events).data?.name).toBe('blobs');
+    await lab.send({ type: 'inspect', sample: 32 });
+    expect(of(lab.take(), 'error')[0].message).toBe('sample 32 does not exist, expected 0 to 31');
+    await lab.send({ type: 'inspect', sample: 5 });
+    expect(of(lab.take(), 'snapshot')[0].snapshot.sample.index).toBe(5);
+    await lab.send({ type: 'data', files: [{ name: 'mine.csv', bytes: new Uint8Array(3) }] });
+    expect(lastStatus(lab.take()).data).toEqual({ name: 'mine.csv', train: 40, validation: 8 });
+  });
+
+  it('resets to step 0 with the same first loss', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    const first = points(lab.take())[0];
+    await lab.send({ type: 'step' });
+    await lab.send({ type: 'reset' });
+    const events = lab.take();
+    const restart = of(events, 'losses').find((e) => e.restart);
+    expect(restart?.points).toEqual([first]);
+    expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+  });
+
+  it('saves a checkpoint in the command line format and loads it back', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    for (let i = 0; i < 3; i++) await lab.send({ type: 'step' });
+    lab.take();
+    await lab.send({ type: 'save' });
+    const [{ file }] = of(lab.take(), 'checkpoint');
+    expect(file.name).toBe('reclink-lab-step-3.safetensors');
+    const { net, metadata } = decodeCheckpoint(file.bytes, file.name);
+    expect(metadata).toEqual({ source: 'reclink lab', step: '3' });
+    await lab.send({ type: 'inspect', sample: 0 });
+    const trained = of(lab.take(), 'snapshot')[0].snapshot;
+    expect(net.parameter('output.weight').value.data).toEqual(trained.outputWeight.data);
+
+    await lab.send({ type: 'reset' });
+    lab.take();
+    await lab.send({ type: 'load', file });
+    const events = lab.take();
+    const loaded = of(events, 'snapshot')[0].snapshot;
+    expect(loaded.outputWeight.data).toEqual(trained.outputWeight.data);
+    expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
+    expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+  });
+
+  it('takes cycles and output activation from a loaded checkpoint, and names a bad file', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    const bytes = encodeCheckpoint(new RecLinkNet({ cycles: 3, outputActivation: 'sigmoid' }));
+    await lab.send({ type: 'load', file: { name: 'cli.safetensors', bytes } });
+    expect(lastStatus(lab.take()).settings).toMatchObject({ cycles: 3, outputActivation: 'sigmoid' });
+    await lab.send({ type: 'load', file: { name: 'junk.safetensors', bytes: new Uint8Array(4) } });
+    const [failure] = of(lab.take(), 'error');
+    expect(failure).toMatchObject({ source: 'checkpoint', message: expect.stringMatching(/^junk\.safetensors: truncated file of 4 bytes/) });
+  });
+
+  it('runs an erratum\'s literal formula, and the sign error on the live network too', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    lab.take();
+    await lab.send({ type: 'erratum', row: 1 });
+    expect(of(lab.take(), 'erratum')).toEqual([{ type: 'erratum', row: 1, effect: ERRATA[1].effect(), signDemo: null }]);
+    await lab.send({ type: 'erratum', row: SIGN_ERRATUM });
+    const [sign] = of(lab.take(), 'erratum');
+    expect(sign.effect).toMatch(/^the exact opposite of the gradient \(ratio −1\.0\)/);
+    expect(sign.signDemo?.literal.at(-1)).toBeGreaterThan(sign.signDemo?.literal[0] ?? Infinity);
+    await lab.send({ type: 'erratum', row: 10 });
+    expect(of(lab.take(), 'error')[0].message).toBe('errata row 10 does not exist, expected 0 to 9');
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { LossCurves, MAX_POINTS } from '../src/lab/loss-curves.js';
+
+describe('LossCurves', () => {
+  it('keeps the points of the current run, as uPlot takes them', () => {
+    const curves = new LossCurves();
+    expect(curves.latest()).toEqual({ train: null, validation: null });
+    curves.add([{ step: 0, epoch: 0, train: null, validation: 9 }]);
+    curves.add([{ step: 1, epoch: 0, train: 8, validation: null }, { step: 2, epoch: 1, train: 7, validation: 6 }, { step: 3, epoch: 1, train: 5, validation: null }]);
+    expect(curves.data).toEqual([[0, 1, 2, 3], [null, 8, 7, 5], [9, null, 6, null]]);
+    expect(curves.latest()).toEqual({ train: 5, validation: { loss: 6, epoch: 1 } });
+    curves.add([{ step: 0, epoch: 0, train: null, validation: 4 }], true);
+    expect(curves.data).toEqual([[0], [null], [4]]);
+  });
+
+  it('thins a long run, keeping every validation point and the last point', () => {
+    const curves = new LossCurves();
+    const points = Array.from({ length: MAX_POINTS + 1 }, (_, step) => ({ step, epoch: 0, train: 1, validation: step % 1001 === 1 ? 2 : null }));
+    curves.add(points);
+    const [steps, , validation] = curves.data;
+    expect(steps.length).toBeLessThan(MAX_POINTS / 2 + 100);
+    expect(validation.filter((v) => v !== null).length).toBe(points.filter((p) => p.validation !== null).length);
+    expect(steps[steps.length - 1]).toBe(MAX_POINTS);
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveLab, type LabServer } from '../src/lab/serve.js';
+
+interface Reply {
+  status: number;
+  type: string | undefined;
+  body: string;
+}
+
+/** A raw GET (the path is sent as written, so `..` is not normalised away by the client). */
+function get(url: string, path: string, method = 'GET'): Promise<Reply> {
+  const { port } = new URL(url);
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('serveLab', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'reclink-serve-'));
+  const root = join(parent, 'web');
+  let server: LabServer;
+
+  beforeAll(async () => {
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>lab</title>');
+    writeFileSync(join(root, 'assets', 'main.js'), 'export {};');
+    writeFileSync(join(root, 'assets', 'kernels.wasm'), new Uint8Array([0, 97, 115, 109]));
+    writeFileSync(join(parent, 'secret.txt'), 'outside the root');
+    server = await serveLab({ root, port: 0 });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 and serves index.html at /', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const reply = await get(server.url, '/');
+    expect(reply).toEqual({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>lab</title>' });
+  });
+
+  it('serves assets with their content type', async () => {
+    expect((await get(server.url, '/assets/main.js')).type).toBe('text/javascript; charset=utf-8');
+    expect((await get(server.url, '/assets/kernels.wasm')).type).toBe('application/wasm');
+    expect((await get(server.url, '/assets/main.js?v=1')).status).toBe(200);
+    expect((await get(server.url, '/assets/main.js', 'HEAD')).body).toBe('');
+  });
+
+  it('answers 404 for missing files and folders, and never leaves the root', async () => {
+    expect((await get(server.url, '/nope.js')).status).toBe(404);
+    expect((await get(server.url, '/assets')).status).toBe(404);
+    expect((await get(server.url, '/../secret.txt')).status).toBe(404);
+    expect((await get(server.url, '/..%2fsecret.txt')).status).toBe(404);
+    expect((await get(server.url, '/%E0%A4%A')).status).toBe(404);
+    expect((await get(server.url, '/a%00b')).status).toBe(404);
+  });
+
+  it('refuses methods other than GET and HEAD', async () => {
+    expect((await get(server.url, '/', 'POST')).status).toBe(405);
+  });
+
+  it('says when the page is not built, or the port is taken or invalid', async () => {
+    await expect(serveLab({ root: parent })).rejects.toThrow(`the lab page is not built: ${join(parent, 'index.html')} is missing (run npm run build)`);
+    const port = Number(new URL(server.url).port);
+    await expect(serveLab({ root, port })).rejects.toThrow(`port ${port} is in use, choose another with --port`);
+    await expect(serveLab({ root, port: 70000 })).rejects.toThrow('port is 70000, expected an integer from 0 to 65535');
+  });
+});

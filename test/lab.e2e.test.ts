@@ -1,0 +1,119 @@
+// End to end: `reclink lab` serves the built page on 127.0.0.1, and Debian's chromium, headless
+// (never a downloaded browser), trains, draws reconstructions and round-trips a checkpoint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`lab end-to-end test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const ARTEFACTS = resolve('test-results');
+/** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
+const LOSS_THRESHOLD = 8;
+
+/** Starts `reclink lab --port 0` and resolves with the URL it prints. */
+function startLab(): Promise<{ lab: ChildProcess; url: string }> {
+  const lab = spawn(process.execPath, [resolve('bin/reclink.js'), 'lab', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((done, fail) => {
+    let output = '';
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
+      if (url) done({ lab, url });
+    };
+    lab.stdout.on('data', read);
+    lab.stderr.on('data', read);
+    lab.once('exit', (code) => fail(new Error(`reclink lab exited with ${code}: ${output}`)));
+  });
+}
+
+describe('the lab in a browser', () => {
+  let lab: ChildProcess;
+  let url: string;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'reclink-lab-e2e-'));
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    ({ lab, url } = await startLab());
+    context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (lab?.exitCode === null) lab.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it.skipIf(!hasChromium)('trains, draws reconstructions and round-trips a checkpoint, without a console error', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.textContent('#status'), { timeout: 15_000 }).toMatch(/^Paused · step 0/);
+    const firstValidation = Number(await page.textContent('#readout-validation'));
+    expect(firstValidation).toBeGreaterThan(LOSS_THRESHOLD);
+
+    await page.keyboard.press('Space');
+    await page.getByRole('tab', { name: 'Training' }).click();
+    await page.waitForFunction((threshold) => Number(document.querySelector('#readout-train')?.textContent) < threshold, LOSS_THRESHOLD, { timeout: 30_000 });
+    await page.getByRole('button', { name: /^Pause/ }).click();
+    await expect.poll(() => page.textContent('#status')).toMatch(/^Paused/);
+
+    // The reconstruction rows (every second row of tiles) hold bright pixels: the digits are drawn.
+    const bright = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#reconstructions');
+      const context = canvas?.getContext('2d');
+      if (!canvas || !context) return -1;
+      const { data } = context.getImageData(0, 16, canvas.width, 15);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 100 && data[i] === data[i + 1]) count++;
+      return count;
+    });
+    expect(bright).toBeGreaterThan(100);
+
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTEFACTS, 'lab.png') });
+
+    // The sign error of 3.2, run on the trained network: the loss rises.
+    await page.keyboard.press('7');
+    await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
+    await expect.poll(() => page.textContent('#panel-errata'), { timeout: 15_000 }).toContain('the exact opposite of the gradient');
+    await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
+
+    // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);
+    const saved = join(scratch, download.suggestedFilename());
+    await download.saveAs(saved);
+    const { net, metadata } = decodeCheckpoint(new Uint8Array(readFileSync(saved)), saved);
+    expect(metadata.source).toBe('reclink lab');
+    expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
+    await page.keyboard.press('r');
+    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBe(firstValidation);
+    await page.setInputFiles('#load', saved);
+    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBeLessThan(firstValidation / 2);
+    expect(await page.textContent('#status')).toMatch(/^Paused · step 0/);
+    expect(problems).toEqual([]);
+
+    // Ctrl-C stops the server cleanly.
+    const exit = new Promise<number | null>((done) => lab.once('exit', done));
+    lab.kill('SIGINT');
+    expect(await exit).toBe(0);
+  });
+});

@@ -1,0 +1,162 @@
+import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
+import { settingsFromForm, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
+import { formatNumber } from '../src/lab/view-data.js';
+import { byId } from './dom.js';
+import type { PageActions, PageState } from './views/view.js';
+
+/** What the page does beyond sending commands: shortcuts the sidebar cannot handle alone. */
+export interface ControlActions extends PageActions {
+  /** Shows the view at this position (0-based), for the number keys. */
+  showIndex(index: number): void;
+  /** Moves the inspected sample by ±1. */
+  moveSample(by: number): void;
+}
+
+/** The sidebar (run buttons, settings, data, checkpoints), the readouts and the keyboard. */
+export class Controls {
+  private readonly start = byId('start', HTMLButtonElement);
+  private readonly form = byId('settings', HTMLFormElement);
+  private readonly errors: Record<LabErrorSource, HTMLElement> = {
+    settings: byId('settings-error', HTMLElement),
+    data: byId('data-error', HTMLElement),
+    checkpoint: byId('checkpoint-error', HTMLElement),
+    training: byId('training-error', HTMLElement),
+  };
+  private shownSettings = '';
+  private running = false;
+
+  constructor(private readonly actions: ControlActions) {
+    this.start.addEventListener('click', () => this.toggle());
+    byId('step', HTMLButtonElement).addEventListener('click', () => this.command('step'));
+    byId('reset', HTMLButtonElement).addEventListener('click', () => this.command('reset'));
+    byId('save', HTMLButtonElement).addEventListener('click', () => this.save());
+    byId('data-bundled', HTMLButtonElement).addEventListener('click', () => {
+      this.clear('data');
+      actions.send({ type: 'data', files: [] });
+    });
+    const dataFiles = byId('data-files', HTMLInputElement);
+    dataFiles.addEventListener('change', () => void this.readFiles(dataFiles, (files) => actions.send({ type: 'data', files }), 'data'));
+    const load = byId('load', HTMLInputElement);
+    load.addEventListener('change', () => void this.readFiles(load, ([file]) => actions.send({ type: 'load', file }), 'checkpoint'));
+    this.form.addEventListener('change', () => this.applySettings());
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.applySettings();
+    });
+    document.addEventListener('keydown', (event) => this.key(event));
+  }
+
+  /** Shows the worker's state: buttons, form (unless the learner is editing it), readouts. */
+  update({ status, curves, snapshot }: PageState): void {
+    if (!status) return;
+    this.running = status.running;
+    this.start.replaceChildren(status.running ? 'Pause ' : 'Train ', kbd('Space'));
+    this.start.setAttribute('aria-pressed', String(status.running));
+    const settings = JSON.stringify(status.settings);
+    if (settings !== this.shownSettings && !this.form.contains(document.activeElement)) {
+      this.shownSettings = settings;
+      this.fill(status.settings);
+    }
+    const { train, validation } = curves.latest();
+    text('readout-step', status.step.toLocaleString('en-US'));
+    text('readout-epoch', String(status.epoch));
+    text('readout-train', train === null ? '–' : formatNumber(train));
+    text('readout-validation', validation === null ? '–' : formatNumber(validation.loss));
+    text('readout-validation-when', validation === null || validation.epoch === 0 ? 'validation loss, at start' : `validation loss, epoch ${validation.epoch}`);
+    text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation.loss / snapshot.config.inputSize));
+    text('readout-speed', status.samplesPerSecond === null ? '–' : Math.round(status.samplesPerSecond).toLocaleString('en-US'));
+    text('data-name', status.data ? `${status.data.name}: ${status.data.train.toLocaleString('en-US')} training and ${status.data.validation.toLocaleString('en-US')} validation samples.` : 'Loading the bundled digits…');
+    const state = status.running ? 'Training' : status.data ? 'Paused' : 'Loading';
+    text('status', `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels`);
+  }
+
+  /** Shows an error from the worker next to the control it concerns. */
+  showError(source: LabErrorSource, message: string): void {
+    const box = this.errors[source];
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  private clear(source: LabErrorSource): void {
+    this.errors[source].hidden = true;
+  }
+
+  private toggle(): void {
+    this.command(this.running ? 'pause' : 'start');
+  }
+
+  private command(type: 'start' | 'pause' | 'step' | 'reset'): void {
+    this.clear('training');
+    this.actions.send({ type });
+  }
+
+  private save(): void {
+    this.clear('checkpoint');
+    this.actions.send({ type: 'save' });
+  }
+
+  private applySettings(): void {
+    const data = new FormData(this.form);
+    const field = (name: keyof LabSettings): string => String(data.get(name) ?? '');
+    const form: SettingsForm = {
+      optimizer: field('optimizer'), lr: field('lr'), batchSize: field('batchSize'),
+      cycles: field('cycles'), outputActivation: field('outputActivation'), seed: field('seed'),
+    };
+    try {
+      const settings = settingsFromForm(form);
+      this.clear('settings');
+      this.shownSettings = JSON.stringify(settings);
+      this.actions.send({ type: 'settings', settings });
+    } catch (error) {
+      this.showError('settings', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private fill(settings: LabSettings): void {
+    for (const [name, value] of Object.entries(settings)) {
+      const input = this.form.elements.namedItem(name);
+      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(value);
+    }
+    this.clear('settings');
+  }
+
+  private async readFiles(input: HTMLInputElement, send: (files: LabFile[]) => void, source: LabErrorSource): Promise<void> {
+    this.clear(source);
+    const picked = Array.from(input.files ?? []);
+    input.value = '';
+    if (picked.length === 0) return;
+    send(await Promise.all(picked.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))));
+  }
+
+  private key(event: KeyboardEvent): void {
+    const target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+    if (document.querySelector('dialog[open]')) return;
+    const isButton = target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target instanceof HTMLLabelElement;
+    const actions: Record<string, () => void> = {
+      '.': () => this.command('step'),
+      r: () => this.command('reset'),
+      s: () => this.save(),
+      '[': () => this.actions.moveSample(-1),
+      ']': () => this.actions.moveSample(1),
+      '?': () => byId('help', HTMLDialogElement).showModal(),
+    };
+    if (event.key === ' ' && !isButton) actions[' '] = () => this.toggle();
+    if (/^[1-9]$/.test(event.key)) actions[event.key] = () => this.actions.showIndex(Number(event.key) - 1);
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  }
+}
+
+function kbd(key: string): HTMLElement {
+  const element = document.createElement('kbd');
+  element.textContent = key;
+  return element;
+}
+
+function text(id: string, value: string): void {
+  byId(id, HTMLElement).textContent = value;
+}

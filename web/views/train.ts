@@ -1,0 +1,73 @@
+import uPlot from 'uplot';
+import type { LabSnapshot } from '../../src/lab/protocol.js';
+import { pairAt, pairTiles, tileGrid } from '../../src/lab/view-data.js';
+import { drawImage, el } from '../dom.js';
+import type { PageActions, PageState, View } from './view.js';
+
+const COLUMNS = 8;
+const ZOOM = 4;
+
+/** Loss curves and validation digits beside their reconstructions, live. */
+export function trainView(actions: PageActions): View {
+  const chartBox = el('div', { class: 'chart', id: 'loss-chart' });
+  const empty = el('p', { class: 'empty' }, 'No steps yet. Press Train (Space) and the loss appears here.');
+  const canvas = el('canvas', { id: 'reconstructions', class: 'pixels', role: 'img', 'aria-label': 'validation digits, each above its reconstruction' });
+  const caption = el('figcaption', {}, 'Rows alternate: 8 validation digits (inputs X), then their reconstructions Y. Click a digit to inspect it.');
+  const panel = el(
+    'section',
+    {},
+    el('h2', {}, 'Training'),
+    el('p', { class: 'lead' }, 'Loss per sample, E / N, on a log scale: the training batch at every step, the validation set once an epoch.'),
+    el('div', { class: 'chart-frame' }, chartBox, empty),
+    el('h3', {}, 'Reconstructions'),
+    el('figure', { class: 'recon' }, canvas, caption),
+  );
+  let chart: uPlot | null = null;
+  let drawn: LabSnapshot | null = null;
+
+  canvas.addEventListener('click', (event) => {
+    if (drawn === null) return;
+    const box = canvas.getBoundingClientRect();
+    const sample = pairAt((event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height, drawn.inputs.rows, COLUMNS);
+    if (sample === null) return;
+    actions.send({ type: 'inspect', sample });
+    actions.show('sample');
+  });
+
+  new ResizeObserver(() => chart?.setSize(chartSize(chartBox))).observe(chartBox);
+
+  return {
+    id: 'train',
+    title: 'Training',
+    panel,
+    update(state: PageState) {
+      const { curves, snapshot } = state;
+      empty.hidden = curves.steps.length > 1;
+      chart ??= createChart(chartBox);
+      chart.setData(curves.data);
+      if (snapshot && snapshot !== drawn) {
+        drawn = snapshot;
+        drawImage(canvas, tileGrid(pairTiles(snapshot.inputs, snapshot.outputs, COLUMNS), { columns: COLUMNS, scale: 'grey', gap: 1 }), ZOOM);
+      }
+    },
+  };
+}
+
+function chartSize(box: HTMLElement): { width: number; height: number } {
+  return { width: Math.max(320, box.clientWidth), height: 300 };
+}
+
+function createChart(box: HTMLElement): uPlot {
+  const options: uPlot.Options = {
+    ...chartSize(box),
+    scales: { x: { time: false }, y: { distr: 3 } },
+    series: [
+      { label: 'step' },
+      { label: 'train', stroke: '#2563eb', width: 1, spanGaps: true, points: { show: false } },
+      { label: 'validation', stroke: '#dc2626', width: 2, spanGaps: true, points: { show: true, size: 6 } },
+    ],
+    axes: [{ label: 'step' }, { label: 'loss per sample', size: 70 }],
+    cursor: { drag: { x: true, y: false } },
+  };
+  return new uPlot(options, [[], [], []], box);
+}

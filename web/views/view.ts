@@ -1,0 +1,30 @@
+import type { LabCommand, LabSnapshot, LabStatus } from '../../src/lab/protocol.js';
+import type { SignDemo } from '../../src/lab/sign-demo.js';
+import type { LossCurves } from '../../src/lab/loss-curves.js';
+
+/** What the page knows, as the worker last reported it. */
+export interface PageState {
+  status: LabStatus | null;
+  snapshot: LabSnapshot | null;
+  curves: LossCurves;
+  /** Results of the errata rows run so far, by row. */
+  errata: Map<number, { effect: string; signDemo: SignDemo | null }>;
+}
+
+/** What a view may ask of the page. */
+export interface PageActions {
+  send(command: LabCommand): void;
+  /** Shows another view by id. */
+  show(id: string): void;
+}
+
+/** One tab of the lab. */
+export interface View {
+  id: string;
+  /** The tab's label. */
+  title: string;
+  /** The panel shown under the tab. */
+  panel: HTMLElement;
+  /** Redraws from the state; called while the view is visible, after each change. */
+  update(state: PageState): void;
+}

@@ -1,0 +1,39 @@
+import type { LabSnapshot } from '../../src/lab/protocol.js';
+import { tileGrid, tilesOf } from '../../src/lab/view-data.js';
+import { drawImage, el } from '../dom.js';
+import type { PageState, View } from './view.js';
+
+const COLUMNS = 15;
+const ZOOM = 3;
+
+/** Each row of W_in and each column of W_out as a tile, live. */
+export function weightsView(): View {
+  const inputCanvas = el('canvas', { id: 'weights-in', class: 'pixels', role: 'img', 'aria-label': 'rows of W_in as tiles' });
+  const outputCanvas = el('canvas', { id: 'weights-out', class: 'pixels', role: 'img', 'aria-label': 'columns of W_out as tiles' });
+  const empty = el('p', { class: 'empty' }, 'The weights appear once the data has loaded.');
+  const panel = el(
+    'section',
+    {},
+    el('h2', {}, 'Weights'),
+    el('p', { class: 'lead' }, 'Red is positive, blue negative, white zero; each tile is scaled to its own largest weight, so it shows a pattern, not a size.'),
+    empty,
+    el('p', { class: 'legend' }, el('span', { class: 'swatch negative' }), ' negative ', el('span', { class: 'swatch zero' }), ' zero ', el('span', { class: 'swatch positive' }), ' positive'),
+    el('div', { class: 'two' },
+      el('figure', {}, inputCanvas, el('figcaption', {}, el('strong', {}, 'Rows of W_in'), ': what each input unit looks for in the image (its 225 weights as 15 × 15).')),
+      el('figure', {}, outputCanvas, el('figcaption', {}, el('strong', {}, 'Columns of W_out'), ': what each hidden unit of S paints into the reconstruction.')),
+    ),
+  );
+  let drawn: LabSnapshot | null = null;
+  return {
+    id: 'weights',
+    title: 'Weights',
+    panel,
+    update({ snapshot }: PageState) {
+      if (!snapshot || snapshot === drawn) return;
+      drawn = snapshot;
+      empty.hidden = true;
+      drawImage(inputCanvas, tileGrid(tilesOf(snapshot.inputWeight, 'rows'), { columns: COLUMNS, scale: 'diverging' }), ZOOM);
+      drawImage(outputCanvas, tileGrid(tilesOf(snapshot.outputWeight, 'columns'), { columns: COLUMNS, scale: 'diverging' }), ZOOM);
+    },
+  };
+}
