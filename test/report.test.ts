@@ -56,3 +56,11 @@ describe('renderReport', () => {
     expect(lineChart([{ name: 'a', color: 'red', points: [[1, Number.NaN]] }], { xLabel: 'x', yLabel: 'y' })).toBe('<p>No data to plot.</p>');
   });
 });
+
+describe('lineChart', () => {
+  it('labels a logarithmic axis at 1, 2 and 5 times powers of ten', () => {
+    const svg = lineChart([{ name: 'loss', color: 'blue', points: [[1, 0.9], [2, 7.5]] }], { xLabel: 'epoch', yLabel: 'loss', logY: true });
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['1', '2', '5']);
+  });
+});

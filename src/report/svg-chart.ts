@@ -20,7 +20,7 @@ export function lineChart(series: Series[], options: { xLabel: string; yLabel: s
   const [y0, y1] = extent(points.map(([, y]) => toY(y)));
   const sx = (x: number): number => LEFT + ((x - x0) / (x1 - x0 || 1)) * (WIDTH - LEFT - RIGHT);
   const sy = (y: number): number => HEIGHT - BOTTOM - ((y - y0) / (y1 - y0 || 1)) * (HEIGHT - TOP - BOTTOM);
-  const yTicks = ticks(y0, y1).map((v) => {
+  const yTicks = (options.logY ? logTicks(y0, y1) : ticks(y0, y1)).map((v) => {
     const label = options.logY ? formatNumber(10 ** v) : formatNumber(v);
     return `<line x1="${LEFT - 4}" x2="${WIDTH - RIGHT}" y1="${sy(v)}" y2="${sy(v)}" stroke="#ddd"/><text x="${LEFT - 6}" y="${sy(v) + 4}" text-anchor="end">${label}</text>`;
   });
@@ -61,6 +61,18 @@ function ticks(low: number, high: number): number[] {
   const out: number[] = [];
   for (let v = Math.ceil(low / nice) * nice; v <= high + nice * 1e-9; v += nice) out.push(v);
   return out;
+}
+
+/** log10 of the values 1, 2 and 5 × 10ᵏ within [10^low, 10^high]; plain ticks when fewer than two. */
+function logTicks(low: number, high: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.floor(low); k <= Math.ceil(high); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = Math.log10(m) + k;
+      if (v >= low - 1e-9 && v <= high + 1e-9) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : ticks(low, high);
 }
 
 function formatNumber(v: number): string {
