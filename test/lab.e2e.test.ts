@@ -9,6 +9,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { MNIST15_PATH } from '../src/data/mnist15.js';
+import { bundledDataset } from '../src/lab/data-files.js';
+import { evaluate } from '../src/train/evaluate.js';
 import { LAB_ROOT } from '../src/lab/serve.js';
 import { isStale } from './stale.js';
 
@@ -17,6 +19,8 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`lab end-to-end test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const ARTEFACTS = resolve('test-results');
+/** How long to wait for the page to show a change (a validation pass takes about a second). */
+const PATIENCE = { timeout: 15_000 };
 /** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
 const LOSS_THRESHOLD = 8;
 
@@ -82,7 +86,7 @@ describe('the lab in a browser', () => {
 
   it.skipIf(!hasChromium)('trains, draws reconstructions and round-trips a checkpoint, without a console error', async () => {
     await page.goto(url);
-    await expect.poll(() => page.textContent('#status'), { timeout: 15_000 }).toMatch(/^Paused · step 0/);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0/);
     const firstValidation = Number(await page.textContent('#readout-validation'));
     expect(firstValidation).toBeGreaterThan(LOSS_THRESHOLD);
 
@@ -90,7 +94,7 @@ describe('the lab in a browser', () => {
     await page.getByRole('tab', { name: 'Training' }).click();
     await page.waitForFunction((threshold) => Number(document.querySelector('#readout-train')?.textContent) < threshold, LOSS_THRESHOLD, { timeout: 30_000 });
     await page.getByRole('button', { name: /^Pause/ }).click();
-    await expect.poll(() => page.textContent('#status')).toMatch(/^Paused/);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused/);
 
     // The reconstruction rows (every second row of tiles) hold bright pixels: the digits are drawn.
     const bright = await page.evaluate(() => {
@@ -110,7 +114,7 @@ describe('the lab in a browser', () => {
     // The sign error of 3.2, run on the trained network: the loss rises.
     await page.keyboard.press('7');
     await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
-    await expect.poll(() => page.textContent('#panel-errata'), { timeout: 15_000 }).toContain('the exact opposite of the gradient');
+    await expect.poll(() => page.textContent('#panel-errata'), PATIENCE).toContain('the exact opposite of the gradient');
     await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
 
     // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
@@ -120,10 +124,13 @@ describe('the lab in a browser', () => {
     const { net, metadata } = decodeCheckpoint(new Uint8Array(readFileSync(saved)), saved);
     expect(metadata.source).toBe('reclink lab');
     expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
+    const savedValidation = evaluate(net, bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 64).loss;
+    expect(savedValidation).toBeLessThan(firstValidation * 0.75);
+    const validation = async (): Promise<number> => Number(await page.textContent('#readout-validation'));
     await page.keyboard.press('r');
-    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBe(firstValidation);
+    await expect.poll(validation, PATIENCE).toBe(firstValidation);
     await page.setInputFiles('#load', saved);
-    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBeLessThan(firstValidation / 2);
+    await expect.poll(validation, PATIENCE).toBeCloseTo(savedValidation, 2);
     expect(await page.textContent('#status')).toMatch(/^Paused · step 0/);
     expect(problems).toEqual([]);
 
