@@ -1,7 +1,9 @@
 // The public API of reclink.
-export type { Backend, ActivationName } from './linalg/backend.js';
+export { adamStepScalars, type Backend, type ActivationName, type SgdHyper, type AdamHyper, type AdamStepScalars } from './linalg/backend.js';
 export { jsBackend } from './linalg/js-backend.js';
-export { zeros, fromValues, clone, dtypeOf, assertShape, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
+export { createWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions } from './linalg/wasm/wasm-backend.js';
+export { selectBackend, loadWasmBackend, readWasmBytes, wasmSupported, resolveThreads, WASM_URL, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
+export { zeros, fromValues, clone, dtypeOf, assertShape, firstRows, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
 export { Random } from './random.js';
 export { ReclinkError } from './errors.js';
 export type { Parameter } from './nn/parameter.js';
@@ -63,6 +65,18 @@ export { TRAINER_DEFAULTS, resolveTrainerOptions, type TrainerOptions, type Trai
 export type { TrainerState, TrainerJson, Progress, BestScore } from './train/trainer-state.js';
 export type { TrainerEvents, BatchEvent, EpochEvent, EpochRecord, Divergence, StopEvent, StopReason, Listener } from './train/events.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
+export {
+  resolveTrainingSettings,
+  createOptimizer,
+  createSchedule,
+  trainerOptions,
+  TRAINING_DEFAULTS,
+  type TrainingSettings,
+  type ScheduleName,
+} from './train/settings.js';
+export { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics, type ValueRange } from './eval/reconstruction.js';
+export { pairGrid, encodePng, type GreyImage, type GridOptions } from './report/grid.js';
+export { renderReport, type ReportInput } from './report/report.js';
 export type { NamedMatrices } from './train/tensors.js';
 export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
 export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';

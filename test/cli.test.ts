@@ -1,10 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
-import { outcomeOf } from '../src/cli/error-line.js';
+import { Interrupted, outcomeOf } from '../src/cli/error-line.js';
 import { ReclinkError } from '../src/errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { writeNpy } from '../src/io/npy.js';
@@ -13,41 +11,11 @@ import { RecLinkNet } from '../src/model/reclink-net.js';
 import { traceModel } from '../src/model/trace.js';
 import { Random } from '../src/random.js';
 import { randomMatrix } from './helpers.js';
+import { expectFailure, reclink, type Run } from './cli-helpers.js';
 import { firstBitDifference, temporaryFolder } from './io-helpers.js';
-import { isStale } from './stale.js';
 
-// These tests run the built command line (`node bin/reclink.js`, which imports dist/).
-// `npm test` builds first; when run alone, a stale or missing dist/ is rebuilt here.
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = temporaryFolder('cli');
-
-beforeAll(() => {
-  if (isStale(join(root, 'dist', 'cli', 'main.js'), join(root, 'src'))) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-  }
-}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function reclink(...args: string[]): Run {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [join(root, 'bin', 'reclink.js'), ...args], { cwd: root, encoding: 'utf8' });
-  return { status, stdout, stderr };
-}
-
-/** A failed run: its exit code, nothing on stdout, and exactly one line `reclink: ...` on stderr. */
-function expectFailure(run: Run, status: 1 | 2, message: string | RegExp): void {
-  expect(run.status, run.stderr).toBe(status);
-  expect(run.stdout).toBe('');
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  if (typeof message === 'string') expect(run.stderr).toBe(`${message}\n`);
-  else expect(run.stderr.trimEnd()).toMatch(message);
-}
 
 const path = (name: string): string => join(dir, name);
 
@@ -149,8 +117,8 @@ describe('reclink: bad input exits 1 with one line', () => {
 
 describe('reclink: usage errors exit 2 with one line', () => {
   it.each([
-    ['no command', [], 'reclink: missing command: expected summary, init or trace (see reclink --help)'],
-    ['an unknown command', ['train'], "reclink: unknown command 'train' (Did you mean trace?)"],
+    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, summary, init or trace (see reclink --help)'],
+    ['an unknown command', ['trian'], "reclink: unknown command 'trian' (Did you mean train?)"],
     ['an unknown flag', ['summary', '--bacth', '3'], "reclink: unknown option '--bacth' (Did you mean --batch?)"],
     ['a bad number', ['summary', '--batch', '2x'], "reclink: option '--batch <N>' argument '2x' is invalid. Expected an integer."],
     ['a zero size', ['summary', '--hidden-size', '0'], "reclink: option '--hidden-size <H>' argument '0' is invalid. Expected a positive integer."],
@@ -162,7 +130,7 @@ describe('reclink: usage errors exit 2 with one line', () => {
 });
 
 describe('reclink --help', () => {
-  it.each([[[]], [['summary']], [['init']], [['trace']]])('works for %j', (command) => {
+  it.each([[[]], [['train']], [['eval']], [['reconstruct']], [['summary']], [['init']], [['trace']]])('works for %j', (command) => {
     const run = reclink(...command, '--help');
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
@@ -181,5 +149,9 @@ describe('outcomeOf', () => {
     expect(outcomeOf(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'))).toEqual({ exitCode: 0, line: null });
     expect(outcomeOf(new RangeError('Invalid array length\n    at somewhere'))).toEqual({ exitCode: 1, line: 'reclink: unexpected error: Invalid array length at somewhere' });
     expect(outcomeOf('a string')).toEqual({ exitCode: 1, line: 'reclink: unexpected error: a string' });
+    expect(outcomeOf(new Interrupted('interrupted after 2 epochs and 3 steps: saved runs/a/last.safetensors'))).toEqual({
+      exitCode: 130,
+      line: 'reclink: interrupted after 2 epochs and 3 steps: saved runs/a/last.safetensors',
+    });
   });
 });

@@ -1,58 +1,43 @@
 // End to end: `reclink lab` serves the built page on 127.0.0.1, and Debian's chromium, headless
 // (never a downloaded browser), trains, draws reconstructions and round-trips a checkpoint.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { MNIST15_PATH } from '../src/data/mnist15.js';
 import { bundledDataset } from '../src/lab/data-files.js';
 import { evaluate } from '../src/train/evaluate.js';
-import { LAB_ROOT } from '../src/lab/serve.js';
-import { isStale } from './stale.js';
+import { ended, root, startReclink, type Ended } from './cli-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`lab end-to-end test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
-const ARTEFACTS = resolve('test-results');
+const ARTEFACTS = join(root, 'test-results');
 /** How long to wait for the page to show a change (a validation pass takes about a second). */
 const PATIENCE = { timeout: 15_000 };
 /** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
 const LOSS_THRESHOLD = 8;
 
-/** Builds what `reclink lab` needs when missing or older than its sources (`npm test` builds it all first). */
-async function buildIfStale(): Promise<void> {
-  if (isStale(resolve('dist/cli/main.js'), resolve('src'))) {
-    execFileSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-  }
-  if (!existsSync(MNIST15_PATH)) execFileSync(process.execPath, [resolve('dist/data/bundle-mnist.js')]);
-  if (isStale(join(LAB_ROOT, 'index.html'), resolve('web'), resolve('src'), resolve('vite.config.ts'), MNIST15_PATH)) {
-    await build({ configFile: resolve('vite.config.ts'), logLevel: 'warn' });
-  }
-}
-
-/** Starts `reclink lab --port 0` and resolves with the URL it prints. */
-function startLab(): Promise<{ lab: ChildProcess; url: string }> {
-  const lab = spawn(process.execPath, [resolve('bin/reclink.js'), 'lab', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The URL `reclink lab` prints once it listens. */
+function labUrl(lab: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((done, fail) => {
     let output = '';
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
+    lab.stdout.on('data', (chunk: string) => {
+      output += chunk;
       const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
-      if (url) done({ lab, url });
-    };
-    lab.stdout.on('data', read);
-    lab.stderr.on('data', read);
-    lab.once('exit', (code) => fail(new Error(`reclink lab exited with ${code}: ${output}`)));
+      if (url) done(url);
+    });
+    lab.once('close', (code) => fail(new Error(`reclink lab exited with ${code}: ${output}`)));
   });
 }
 
 describe('the lab in a browser', () => {
-  let lab: ChildProcess;
+  let lab: ChildProcessWithoutNullStreams;
+  let finished: Promise<Ended>;
   let url: string;
   let context: BrowserContext;
   let page: Page;
@@ -61,8 +46,9 @@ describe('the lab in a browser', () => {
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    await buildIfStale();
-    ({ lab, url } = await startLab());
+    lab = startReclink(root, 'lab', '--port', '0');
+    finished = ended(lab);
+    url = await labUrl(lab);
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -76,7 +62,7 @@ describe('the lab in a browser', () => {
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  }, 120_000);
+  }, 60_000);
 
   afterAll(async () => {
     await context?.close();
@@ -135,8 +121,7 @@ describe('the lab in a browser', () => {
     expect(problems).toEqual([]);
 
     // Ctrl-C stops the server cleanly.
-    const exit = new Promise<number | null>((done) => lab.once('exit', done));
     lab.kill('SIGINT');
-    expect(await exit).toBe(0);
+    expect((await finished).status).toBe(0);
   });
 });

@@ -21,6 +21,13 @@ describe('pairGrid and encodePng', () => {
     expect(image.height).toBe(2 * 2 + 3 * 8); // two rows of pairs
   });
 
+  it('draws another range of values from black to white', () => {
+    const image = pairGrid(fromValues(1, 4, [0, 85, 170, 255]), fromValues(1, 4, [-10, 300, 51, 255]), { zoom: 1, range: { low: 0, high: 255 } });
+    const row = (y: number, left: number): number[] => [image.pixels[y * image.width + left], image.pixels[y * image.width + left + 1]];
+    expect([...row(8, 8), ...row(9, 8)]).toEqual([0, 85, 170, 255]);
+    expect([...row(8, 12), ...row(9, 12)]).toEqual([0, 255, 51, 255]);
+  });
+
   it('refuses samples that are not square images', () => {
     expect(() => pairGrid(fromValues(1, 3, [0, 0, 0]), fromValues(1, 3, [0, 0, 0]))).toThrow(/cannot draw samples of 3 values/);
   });

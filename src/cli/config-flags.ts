@@ -36,3 +36,10 @@ export function positiveInteger(text: string): number {
   if (value < 1) throw new InvalidArgumentError('Expected a positive integer.');
   return value;
 }
+
+/** Parses a flag's value as a finite number (ranges are checked where the value is used). */
+export function finiteNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('Expected a number.');
+  return value;
+}

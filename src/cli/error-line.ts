@@ -8,20 +8,26 @@ export interface Outcome {
   line: string | null;
 }
 
+/** Training stopped by Ctrl-C (SIGINT): exit code 130 (128 + 2, as a shell reports it), one line saying where the checkpoint is. */
+export class Interrupted extends Error {
+  readonly exitCode = 130;
+}
+
 const HELP_CODES = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
 
 /**
  * The outcome of an error thrown while parsing or running a command: exit 2 for usage
  * errors (commander's, a bad flag value, a config that cannot work), 1 for bad input (a
- * file) and for anything unexpected; always a single line, never a stack trace.
+ * file) and for anything unexpected, 130 for an interrupted run; always a single line,
+ * never a stack trace.
  */
 export function outcomeOf(error: unknown): Outcome {
   if (error instanceof CommanderError) {
     if (HELP_CODES.includes(error.code) && error.exitCode === 0) return { exitCode: 0, line: null };
-    if (error.code === 'commander.help') return failure(2, 'missing command: expected summary, init or trace (see reclink --help)');
+    if (error.code === 'commander.help') return failure(2, 'missing command: expected train, eval, reconstruct, summary, init or trace (see reclink --help)');
     return failure(2, error.message.replace(/^error: /, ''));
   }
-  if (error instanceof ReclinkError) return failure(error.exitCode, error.message);
+  if (error instanceof ReclinkError || error instanceof Interrupted) return failure(error.exitCode, error.message);
   return failure(1, `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
 }
 

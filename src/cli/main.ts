@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLab } from './commands/lab.js';
+import { registerReconstruct } from './commands/reconstruct.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrace } from './commands/trace.js';
+import { registerTrain } from './commands/train.js';
 import { outcomeOf } from './error-line.js';
 
 /**
  * Runs the `reclink` command line on `argv` (`process.argv`: node, the script, then the
- * arguments) and returns the exit code: 0 ok, 1 bad input, 2 bad usage. A failure prints
+ * arguments) and returns the exit code: 0 ok, 1 bad input, 2 bad usage, 130 interrupted. A failure prints
  * one line `reclink: <what is wrong>` on stderr, never a stack trace.
  */
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +32,9 @@ function program(): Command {
     .exitOverride()
     // Errors are printed by main as one line; help goes to stdout.
     .configureOutput({ writeErr: () => {}, outputError: () => {} });
+  registerTrain(root);
+  registerEval(root);
+  registerReconstruct(root);
   registerSummary(root);
   registerInit(root);
   registerTrace(root);

@@ -86,3 +86,26 @@ export interface AdamHyper {
   /** t, counted from 1. */
   step: number;
 }
+
+/** The scalars of one Adam step, shared by every element (see `AdamHyper`). */
+export interface AdamStepScalars {
+  /** lr / (1 − β₁ᵗ). */
+  stepSize: number;
+  /** √(1 − β₂ᵗ). */
+  sqrtCorrection2: number;
+  /** 1 − lr λ for AdamW, else 1. */
+  shrink: number;
+  /** λ for Adam (added to the gradient), else 0. */
+  coupledDecay: number;
+}
+
+/** The scalars of step `h.step` of Adam or AdamW. */
+export function adamStepScalars(h: AdamHyper): AdamStepScalars {
+  const { lr, beta1, beta2, weightDecay, decoupled, step } = h;
+  return {
+    stepSize: lr / (1 - beta1 ** step),
+    sqrtCorrection2: Math.sqrt(1 - beta2 ** step),
+    shrink: decoupled ? 1 - lr * weightDecay : 1,
+    coupledDecay: decoupled ? 0 : weightDecay,
+  };
+}

@@ -1,4 +1,4 @@
-import type { ActivationName, Backend } from './backend.js';
+import { adamStepScalars, type ActivationName, type Backend } from './backend.js';
 import { zeros, type DType, type Matrix } from './matrix.js';
 
 /**
@@ -152,11 +152,8 @@ export const jsBackend: Backend = {
 
   adamUpdate(value, grad, m, v, h) {
     const W = value.data, G = grad.data, M = m.data, V = v.data;
-    const { lr, beta1, beta2, eps, weightDecay: wd, decoupled, step } = h;
-    const stepSize = lr / (1 - beta1 ** step);
-    const sqrtCorrection2 = Math.sqrt(1 - beta2 ** step);
-    const shrink = decoupled ? 1 - lr * wd : 1;
-    const coupledDecay = decoupled ? 0 : wd;
+    const { beta1, beta2, eps } = h;
+    const { stepSize, sqrtCorrection2, shrink, coupledDecay } = adamStepScalars(h);
     for (let i = 0; i < W.length; i++) {
       const g = G[i] + coupledDecay * W[i];
       W[i] *= shrink;

@@ -40,6 +40,12 @@ export function clone(m: Matrix, dtype: DType = dtypeOf(m)): Matrix {
   return fromValues(m.rows, m.cols, m.data, dtype);
 }
 
+/** The first `n` rows of `m` (at most all of them), a view on its storage. */
+export function firstRows(m: Matrix, n: number): Matrix {
+  const rows = Math.min(n, m.rows);
+  return { rows, cols: m.cols, data: m.data.subarray(0, rows * m.cols) };
+}
+
 /** Throws unless `m` is `rows × cols`; `what` names the matrix in the message. */
 export function assertShape(m: Matrix, rows: number, cols: number, what: string): void {
   if (m.rows !== rows || m.cols !== cols) {

@@ -2,7 +2,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { EpochRecord } from '../train/events.js';
 import { summarize, type SummaryRow } from '../model/summary.js';
-import { encodePng, pairGrid } from './grid.js';
+import { encodePng, pairGrid, type GridOptions } from './grid.js';
 import { escapeXml, lineChart } from './svg-chart.js';
 
 /** What `renderReport` shows. */
@@ -12,8 +12,8 @@ export interface ReportInput {
   /** The run's settings (optimizer, learning rate, ...), shown as a table. */
   settings: Record<string, string | number | boolean>;
   history: EpochRecord[];
-  /** Test metrics and a few test samples with their reconstructions (values in [0, 1]). */
-  test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix };
+  /** Test metrics and a few test samples with their reconstructions, drawn black to white over `range` (default [0, 1]). */
+  test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
 }
 
 /**
@@ -31,7 +31,7 @@ export function renderReport(input: ReportInput): string {
     { xLabel: 'epoch', yLabel: 'loss per sample', logY: true },
   );
   const mseChart = lineChart([{ name: 'validation', color: '#2ca02c', points: epochs((e) => e.valMse) }], { xLabel: 'epoch', yLabel: 'MSE per pixel' });
-  const grid = Buffer.from(encodePng(pairGrid(test.inputs, test.outputs, { columns: 8, zoom: 4 }))).toString('base64');
+  const grid = Buffer.from(encodePng(pairGrid(test.inputs, test.outputs, { columns: 8, zoom: 4, range: test.range }))).toString('base64');
   const summary = summarize(input.config, 1);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(input.title)}</title>

@@ -1,0 +1,189 @@
+// The matrix products, on f32x4 register tiles (PERF.md: 4 rows × 8 columns, 8 accumulators,
+// the K loop not unrolled, the micro-kernel inlined, blocked along K).
+import { laneMask, laneSums, madd, storePair } from './lanes';
+
+/** Rows of A and B one pass of the K loop covers before the C tiles are written back. */
+const KC: i32 = 256;
+
+/**
+ * C[i, :] (+)= Σ_p A[i, p] · B[p, :] for the rows i of C in [r0, r1): the product kernel.
+ * B (k × n) and C (m × n) are row-major; A is read through strides so that it may be
+ * transposed: A[i, p] is at a + i·aRow + p·aCol (bytes). A·B has (aRow, aCol) = (4k, 4),
+ * Aᵀ·B has (4, 4m).
+ */
+export function gemmRows(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, n: i32, k: i32, acc: bool, r0: i32, r1: i32): void {
+  const row = <usize>n << 2;
+  if (k == 0) {
+    if (!acc) memory.fill(c + <usize>r0 * row, 0, <usize>(r1 - r0) * row);
+    return;
+  }
+  for (let p = 0; p < k; p += KC) {
+    const depth = min(KC, k - p);
+    const add = acc || p > 0;
+    const ap = a + <usize>p * aCol;
+    const bp = b + <usize>p * row;
+    let i = r0;
+    for (; i + 4 <= r1; i += 4) {
+      const ai = ap + <usize>i * aRow;
+      const ci = c + <usize>i * row;
+      for (let j = 0; j < n; j += 8) {
+        const at = <usize>j << 2;
+        tile4x8(ai, aRow, aCol, bp + at, row, ci + at, row, depth, add, min(8, n - j));
+      }
+    }
+    for (; i < r1; i++) rowTiles(ap + <usize>i * aRow, aCol, bp, row, c + <usize>i * row, n, depth, add);
+  }
+}
+
+/** One row of C: 1 × 32 tiles (8 accumulators, for the matrix-vector case), then 1 × 8. */
+@inline
+function rowTiles(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n: i32, k: i32, acc: bool): void {
+  let j = 0;
+  for (; j + 32 <= n; j += 32) tile1x32(a, aCol, b + (<usize>j << 2), bRow, c + (<usize>j << 2), k, acc);
+  for (; j < n; j += 8) tile1x8(a, aCol, b + (<usize>j << 2), bRow, c + (<usize>j << 2), k, acc, min(8, n - j));
+}
+
+/**
+ * C[0..4, 0..w) (+)= Σ_p A[r, p] B[p, 0..w). Columns past w are computed from whatever
+ * follows B's row (allocations are padded) and not stored.
+ */
+@inline
+function tile4x8(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize, k: i32, acc: bool, w: i32): void {
+  const a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+  const c1 = c + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
+  let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
+  if (acc) {
+    x00 = v128.load(c); x01 = v128.load(c, 16);
+    x10 = v128.load(c1); x11 = v128.load(c1, 16);
+    x20 = v128.load(c2); x21 = v128.load(c2, 16);
+    x30 = v128.load(c3); x31 = v128.load(c3, 16);
+  }
+  let pa: usize = 0;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let s = v128.load32_splat(a + pa);
+    x00 = madd(x00, s, b0); x01 = madd(x01, s, b1);
+    s = v128.load32_splat(a1 + pa);
+    x10 = madd(x10, s, b0); x11 = madd(x11, s, b1);
+    s = v128.load32_splat(a2 + pa);
+    x20 = madd(x20, s, b0); x21 = madd(x21, s, b1);
+    s = v128.load32_splat(a3 + pa);
+    x30 = madd(x30, s, b0); x31 = madd(x31, s, b1);
+    pa += aCol;
+    pb += bRow;
+  }
+  storePair(c, x00, x01, w);
+  storePair(c1, x10, x11, w);
+  storePair(c2, x20, x21, w);
+  storePair(c3, x30, x31, w);
+}
+
+/** C[0, 0..32) (+)= Σ_p A[0, p] B[p, 0..32). */
+@inline
+function tile1x32(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, k: i32, acc: bool): void {
+  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+  if (acc) {
+    x0 = v128.load(c); x1 = v128.load(c, 16); x2 = v128.load(c, 32); x3 = v128.load(c, 48);
+    x4 = v128.load(c, 64); x5 = v128.load(c, 80); x6 = v128.load(c, 96); x7 = v128.load(c, 112);
+  }
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const s = v128.load32_splat(pa);
+    x0 = madd(x0, s, v128.load(pb)); x1 = madd(x1, s, v128.load(pb, 16));
+    x2 = madd(x2, s, v128.load(pb, 32)); x3 = madd(x3, s, v128.load(pb, 48));
+    x4 = madd(x4, s, v128.load(pb, 64)); x5 = madd(x5, s, v128.load(pb, 80));
+    x6 = madd(x6, s, v128.load(pb, 96)); x7 = madd(x7, s, v128.load(pb, 112));
+    pa += aCol;
+    pb += bRow;
+  }
+  v128.store(c, x0); v128.store(c, x1, 16); v128.store(c, x2, 32); v128.store(c, x3, 48);
+  v128.store(c, x4, 64); v128.store(c, x5, 80); v128.store(c, x6, 96); v128.store(c, x7, 112);
+}
+
+/** C[0, 0..w) (+)= Σ_p A[0, p] B[p, 0..w), w ≤ 8. */
+@inline
+function tile1x8(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, k: i32, acc: bool, w: i32): void {
+  let x0 = f32x4.splat(0), x1 = x0;
+  if (acc) {
+    x0 = v128.load(c); x1 = v128.load(c, 16);
+  }
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const s = v128.load32_splat(pa);
+    x0 = madd(x0, s, v128.load(pb));
+    x1 = madd(x1, s, v128.load(pb, 16));
+    pa += aCol;
+    pb += bRow;
+  }
+  storePair(c, x0, x1, w);
+}
+
+/**
+ * C[i, :] (+)= A[i, :] Bᵀ for the rows i in [r0, r1), A m × k and B n × k: dot products of
+ * contiguous rows, for small batches, where transposing B would cost more than the product.
+ */
+export function dotRows(a: usize, b: usize, c: usize, n: i32, k: i32, acc: bool, r0: i32, r1: i32): void {
+  const aRow = <usize>k << 2;
+  const row = <usize>n << 2;
+  for (let i = r0; i < r1; i++) {
+    const ai = a + <usize>i * aRow;
+    const ci = c + <usize>i * row;
+    for (let j = 0; j < n; j += 8) dot1x8(ai, b, n, k, j, ci + (<usize>j << 2), acc);
+  }
+}
+
+/** C[0, j..j+8) (+)= A[0, :] · B[j..j+8, :]ᵀ, the rows of B past n clamped to its last row. */
+@inline
+function dot1x8(a: usize, b: usize, n: i32, k: i32, j: i32, c: usize, acc: bool): void {
+  const kb = <usize>k << 2;
+  const last = n - 1;
+  const b0 = b + <usize>j * kb;
+  const b1 = b + <usize>min(j + 1, last) * kb, b2 = b + <usize>min(j + 2, last) * kb;
+  const b3 = b + <usize>min(j + 3, last) * kb, b4 = b + <usize>min(j + 4, last) * kb;
+  const b5 = b + <usize>min(j + 5, last) * kb, b6 = b + <usize>min(j + 6, last) * kb;
+  const b7 = b + <usize>min(j + 7, last) * kb;
+  let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+  const full = <usize>(k & ~3) << 2;
+  for (let o: usize = 0; o < full; o += 16) {
+    const u = v128.load(a + o);
+    x0 = madd(x0, u, v128.load(b0 + o)); x1 = madd(x1, u, v128.load(b1 + o));
+    x2 = madd(x2, u, v128.load(b2 + o)); x3 = madd(x3, u, v128.load(b3 + o));
+    x4 = madd(x4, u, v128.load(b4 + o)); x5 = madd(x5, u, v128.load(b5 + o));
+    x6 = madd(x6, u, v128.load(b6 + o)); x7 = madd(x7, u, v128.load(b7 + o));
+  }
+  const rest = k & 3;
+  if (rest != 0) {
+    // Both operands masked: the lanes past k hold other data, possibly not finite.
+    const mask = laneMask(rest);
+    const u = v128.and(v128.load(a + full), mask);
+    x0 = madd(x0, u, v128.and(v128.load(b0 + full), mask)); x1 = madd(x1, u, v128.and(v128.load(b1 + full), mask));
+    x2 = madd(x2, u, v128.and(v128.load(b2 + full), mask)); x3 = madd(x3, u, v128.and(v128.load(b3 + full), mask));
+    x4 = madd(x4, u, v128.and(v128.load(b4 + full), mask)); x5 = madd(x5, u, v128.and(v128.load(b5 + full), mask));
+    x6 = madd(x6, u, v128.and(v128.load(b6 + full), mask)); x7 = madd(x7, u, v128.and(v128.load(b7 + full), mask));
+  }
+  let lo = laneSums(x0, x1, x2, x3);
+  let hi = laneSums(x4, x5, x6, x7);
+  if (acc) {
+    lo = f32x4.add(lo, v128.load(c));
+    hi = f32x4.add(hi, v128.load(c, 16));
+  }
+  storePair(c, lo, hi, min(8, n - j));
+}
+
+/** T[p, j] = B[j, p] for the rows p of T in [r0, r1): B (n × k) into T (k × n). */
+export function transposeRows(b: usize, t: usize, n: i32, k: i32, r0: i32, r1: i32): void {
+  const kb = <usize>k << 2;
+  const row = <usize>n << 2;
+  // Eight rows of T at a time: each row of B is read one cache line at a time.
+  for (let p0 = r0; p0 < r1; p0 += 8) {
+    const p1 = min(p0 + 8, r1);
+    for (let j = 0; j < n; j++) {
+      const src = b + <usize>j * kb;
+      const dst = t + (<usize>j << 2);
+      for (let p = p0; p < p1; p++) store<f32>(dst + <usize>p * row, load<f32>(src + (<usize>p << 2)));
+    }
+  }
+}

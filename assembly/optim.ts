@@ -1,0 +1,64 @@
+// The optimizer updates of src/linalg/backend.ts (PyTorch's SGD and Adam), over a range of
+// elements so that threads can share a parameter.
+import { madd, storeLanes } from './lanes';
+
+/**
+ * SGD over elements [e0, e1): g = ∇ + λw; with momentum (b ≠ 0) b = g on the first step,
+ * else μb + (1 − dampening)g, then g = g + μb (Nesterov) or b; w = w − lr·g.
+ */
+export function sgd(w: usize, grad: usize, b: usize, lr: f64, decay: f64, mu: f64, dampening: f64, nesterov: bool, first: bool, e0: i32, e1: i32): void {
+  const vlr = splat(lr), vdecay = splat(decay), vmu = splat(mu), vkeep = splat(1 - dampening);
+  for (let e = e0; e < e1; e += 4) {
+    const o = <usize>e << 2;
+    const count = e1 - e;
+    const wv = v128.load(w + o);
+    let g = madd(v128.load(grad + o), vdecay, wv);
+    if (b != 0) {
+      const bv = first ? g : madd(f32x4.mul(vmu, v128.load(b + o)), vkeep, g);
+      storeLanes(b + o, bv, count);
+      g = nesterov ? madd(g, vmu, bv) : bv;
+    }
+    storeLanes(w + o, f32x4.sub(wv, f32x4.mul(vlr, g)), count);
+  }
+}
+
+/**
+ * Adam over elements [e0, e1): g = ∇ + λw (coupled decay), w ·= shrink (decoupled decay),
+ * m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w −= stepSize · m / (√v / √(1 − β₂ᵗ) + ε).
+ * Two sums are taken in float64, where float32 would lose what the step amplifies:
+ * 1 − β₂ (rounding β₂ = 0.999 first changes 1 − β₂ by 1.3e-5 of itself), and g, whose
+ * cancellation error (∇ ≈ −λw) grows into a step of about m/|g| when v is mostly g².
+ */
+export function adam(w: usize, grad: usize, m: usize, v: usize, decay: f64, shrink: f64, beta1: f64, beta2: f64, eps: f64, stepSize: f64, sqrtCorrection2: f64, e0: i32, e1: i32): void {
+  const vshrink = splat(shrink);
+  const vb1 = splat(beta1), vc1 = splat(1 - beta1), vb2 = splat(beta2), vc2 = splat(1 - beta2);
+  const veps = splat(eps), vstep = splat(stepSize), vcorr = splat(sqrtCorrection2);
+  for (let e = e0; e < e1; e += 4) {
+    const o = <usize>e << 2;
+    const count = e1 - e;
+    const wv = v128.load(w + o);
+    const g = sumInFloat64(v128.load(grad + o), decay, wv);
+    const mv = madd(f32x4.mul(vb1, v128.load(m + o)), vc1, g);
+    const vv = madd(f32x4.mul(vb2, v128.load(v + o)), vc2, f32x4.mul(g, g));
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vcorr), veps);
+    storeLanes(m + o, mv, count);
+    storeLanes(v + o, vv, count);
+    storeLanes(w + o, f32x4.sub(f32x4.mul(wv, vshrink), f32x4.div(f32x4.mul(vstep, mv), denom)), count);
+  }
+}
+
+/** A float64 scalar rounded to float32, in every lane. */
+@inline
+function splat(x: f64): v128 {
+  return f32x4.splat(<f32>x);
+}
+
+/** a + s·b lane by lane, computed in float64 and rounded once to float32. */
+@inline
+function sumInFloat64(a: v128, s: f64, b: v128): v128 {
+  const sv = f64x2.splat(s);
+  const lo = f64x2.add(f64x2.promote_low_f32x4(a), f64x2.mul(sv, f64x2.promote_low_f32x4(b)));
+  const ah = v128.shuffle<f32>(a, a, 2, 3, 2, 3), bh = v128.shuffle<f32>(b, b, 2, 3, 2, 3);
+  const hi = f64x2.add(f64x2.promote_low_f32x4(ah), f64x2.mul(sv, f64x2.promote_low_f32x4(bh)));
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}

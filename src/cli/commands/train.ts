@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { ReclinkError } from '../../errors.js';
+import { RecLinkNet } from '../../model/reclink-net.js';
+import { resolveTrainingSettings } from '../../train/settings.js';
+import { print } from '../output.js';
+import { progressMode } from '../progress.js';
+import { loadRunCheckpoint } from '../run-checkpoint.js';
+import { loadRunData } from '../run-data.js';
+import { RunFolder } from '../run-folder.js';
+import { addTrainFlags, checkResumeRequest, runRequest, type TrainOptions } from '../train-flags.js';
+import { executeRun, type RunPlan, type RunSummary } from '../training-run.js';
+
+/**
+ * `reclink train [flags]`: trains the network (by default the exercise's, on the bundled
+ * MNIST-15 digits, as the PyTorch run it is compared with) and writes the run folder
+ * `runs/<name>/`. `--resume <run>` continues a run exactly where it stopped.
+ */
+export function registerTrain(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train the network and write a run folder: config.json, metrics.csv, last and best checkpoints, report.html');
+  addTrainFlags(command)
+    .addHelpText('after', '\nCtrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues from it.')
+    .action(async (options: TrainOptions) => {
+      const plan = options.resume === undefined ? newRun(options) : resumedRun(options, options.resume);
+      const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
+      if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
+      else print(...resultLines(summary));
+    });
+}
+
+function newRun(options: TrainOptions): RunPlan {
+  const request = runRequest(options);
+  const net = new RecLinkNet(request.config);
+  const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
+  const data = loadRunData(request.data, net.config.inputSize);
+  return { folder: RunFolder.create(options.runsDir, options.name), net, data, training, resume: null };
+}
+
+function resumedRun(options: TrainOptions, target: string): RunPlan {
+  const { folder, checkpoint } = RunFolder.ofCheckpoint(target);
+  const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint);
+  if (run === null || resume === null) {
+    throw new ReclinkError(`${checkpoint} has no training state to resume from, expected a run's last.safetensors`);
+  }
+  const request = runRequest(options);
+  checkResumeRequest(request, { config: net.config, run }, checkpoint);
+  const training = resolveTrainingSettings({ ...run.training, ...request.training });
+  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume };
+}
+
+function resultLines(s: RunSummary): string[] {
+  const best = s.best ? `, best epoch ${s.best.epoch} (val MSE/pixel ${s.best.valMse.toPrecision(3)})` : '';
+  return [
+    `${s.stopReason === 'early-stopping' ? 'stopped early' : 'done'}: ${s.epochs} epochs, ${s.steps} steps in ${s.seconds.toFixed(1)} s${best}`,
+    `test (final weights): MSE/pixel ${s.test.mse.toPrecision(4)}, PSNR ${s.test.psnr.toFixed(2)} dB, SSE ${s.test.sse.toPrecision(6)} over ${s.test.samples} samples`,
+    `wrote ${s.run}: config.json, metrics.csv, last.safetensors, best.safetensors, report.html`,
+  ];
+}

@@ -1,0 +1,74 @@
+import { ReclinkError } from '../../errors.js';
+
+const PAGE_BYTES = 65536;
+/** Allocations start on cache lines. */
+const ALIGN = 64;
+/**
+ * Bytes left free after every allocation: a kernel may read a vector past the end of a row
+ * (it never stores there), so reads past the last row stay inside the memory.
+ */
+const PADDING = 64;
+
+/**
+ * Float32 storage in one shared WebAssembly memory, handed out by a bump allocator that
+ * never frees (storage lives as long as the backend). The memory is shared and has a
+ * maximum size, so growing it never detaches the views already handed out, and worker
+ * threads can compute on it.
+ */
+export class WasmHeap {
+  private top: number;
+  private floats: Float32Array;
+  /** Every buffer object the memory has had: a view on any of them is ours. */
+  private readonly buffers = new Set<ArrayBufferLike>();
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+    private readonly maxBytes: number,
+  ) {
+    this.top = roundUp(base, ALIGN);
+    this.floats = this.refresh();
+  }
+
+  /** Allocates `bytes` (zeroed) and returns their address. */
+  allocate(bytes: number): number {
+    const at = this.top;
+    const end = at + roundUp(bytes, ALIGN) + PADDING;
+    if (end > this.memory.buffer.byteLength) this.grow(end);
+    this.top = end;
+    return at;
+  }
+
+  /** `count` zeroed floats of new storage. */
+  allocateFloats(count: number): Float32Array {
+    return this.view(this.allocate(count * 4), count);
+  }
+
+  /** The floats at [address, address + 4·count). */
+  view(address: number, count: number): Float32Array {
+    return this.floats.subarray(address >> 2, (address >> 2) + count);
+  }
+
+  /** Whether `data` lies in this memory. */
+  owns(data: ArrayBufferView): boolean {
+    return this.buffers.has(data.buffer);
+  }
+
+  private grow(end: number): void {
+    if (end > this.maxBytes) {
+      throw new ReclinkError(`the WebAssembly memory is full: ${end} bytes needed, at most ${this.maxBytes} available`);
+    }
+    this.memory.grow(Math.ceil((end - this.memory.buffer.byteLength) / PAGE_BYTES));
+    this.floats = this.refresh();
+  }
+
+  private refresh(): Float32Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer);
+  }
+}
+
+function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
+}

@@ -1,0 +1,229 @@
+import { adamStepScalars, type ActivationName, type AdamHyper, type Backend, type SgdHyper } from '../backend.js';
+import { jsBackend } from '../js-backend.js';
+import type { DType, Matrix } from '../matrix.js';
+import { ReclinkError } from '../../errors.js';
+import { WasmHeap } from './heap.js';
+import { imports, kernelsOf, type Kernels } from './kernels.js';
+import { Staging } from './staging.js';
+import type { WorkerPool } from './threads.js';
+
+/** How a WebAssembly backend is set up. */
+export interface WasmBackendOptions {
+  /**
+   * Threads that share each large kernel, the calling one included (default 1). More
+   * than one starts Node worker threads over the shared memory.
+   */
+  threads?: number;
+  /**
+   * A kernel estimated to take less than this many nanoseconds on one thread runs on one
+   * thread (default 4000): below it, handing work to another thread costs more than it saves.
+   */
+  minParallelWork?: number;
+  /** The most bytes the memory may grow to (default 1 GiB, at most 4 GiB). */
+  maxMemoryBytes?: number;
+}
+
+/** Threads a backend may use (the module's job block serves up to 64). */
+export const MAX_THREADS = 64;
+const PAGE_BYTES = 65536;
+const DEFAULT_MAX_BYTES = 2 ** 30;
+const DEFAULT_MIN_PARALLEL_WORK = 4000;
+const ACTIVATION_CODES: Record<ActivationName, number> = { relu: 0, sigmoid: 1, identity: 2 };
+/** Staging slots 0–3 hold operands; this one the transposed B of A·Bᵀ. */
+const TRANSPOSED_SLOT = 4;
+
+/**
+ * Compiles `reclink.wasm` (its bytes, or the compiled module) and returns a backend that
+ * computes on it. Works in browsers too; `threads` > 1 needs Node.
+ *
+ * @example
+ * const backend = await createWasmBackend(await (await fetch('reclink.wasm')).arrayBuffer());
+ * const net = new RecLinkNet({}, { backend });
+ */
+export async function createWasmBackend(source: BufferSource | WebAssembly.Module, options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new ReclinkError(`threads is ${threads}, expected an integer from 1 to ${MAX_THREADS}`, 2);
+  }
+  const maxBytes = options.maxMemoryBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < PAGE_BYTES || maxBytes > 2 ** 32) {
+    throw new ReclinkError(`maxMemoryBytes is ${maxBytes}, expected an integer from ${PAGE_BYTES} to ${2 ** 32}`, 2);
+  }
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: Math.floor(maxBytes / PAGE_BYTES), shared: true });
+  const kernels = kernelsOf(await WebAssembly.instantiate(module, imports(memory)));
+  const heap = new WasmHeap(memory, kernels.heapBase(), maxBytes);
+  const jobBlock = heap.allocate(kernels.jobBlockBytes());
+  kernels.configure(jobBlock, threads, options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK);
+  const workers = threads > 1 ? await (await import('./threads.js')).startWorkers(module, memory, jobBlock, threads) : null;
+  return new WasmBackend(kernels, heap, jobBlock, workers, threads);
+}
+
+/**
+ * The WebAssembly SIMD backend: float32 kernels in AssemblyScript (`assembly/`), on
+ * storage in one shared WebAssembly memory. Float64 matrices are computed by the JS
+ * backend; float32 matrices from elsewhere are copied in (and results out) per call.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  private readonly staging: Staging;
+
+  /** Use `createWasmBackend`. */
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly heap: WasmHeap,
+    private readonly jobBlock: number,
+    private workers: WorkerPool | null,
+    private threadCount: number,
+  ) {
+    this.staging = new Staging(heap);
+  }
+
+  /** Threads sharing each large kernel, the calling one included. */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Stops the worker threads; the backend then computes on the calling thread only. */
+  async close(): Promise<void> {
+    const workers = this.workers;
+    if (workers === null) return;
+    this.workers = null;
+    this.threadCount = 1;
+    this.kernels.stopWorkers();
+    this.kernels.configure(this.jobBlock, 1, 0);
+    await workers.close();
+  }
+
+  alloc(rows: number, cols: number, dtype: DType): Matrix {
+    if (dtype === 'float64') return jsBackend.alloc(rows, cols, dtype);
+    return { rows, cols, data: this.heap.allocateFloats(rows * cols) };
+  }
+
+  matmulABt(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
+    if (anyFloat64(a, b, c)) return jsBackend.matmulABt(a, b, c, accumulate);
+    const scratch = this.staging.reserve(TRANSPOSED_SLOT, b.rows * b.cols);
+    this.kernels.matmulABt(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.rows, a.cols, accumulate, scratch);
+    this.out(c, 2);
+  }
+
+  matmulAtB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
+    if (anyFloat64(a, b, c)) return jsBackend.matmulAtB(a, b, c, accumulate);
+    this.kernels.matmulAtB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.cols, b.cols, a.rows, accumulate);
+    this.out(c, 2);
+  }
+
+  matmulAB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
+    if (anyFloat64(a, b, c)) return jsBackend.matmulAB(a, b, c, accumulate);
+    this.kernels.matmulAB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.cols, a.cols, accumulate);
+    this.out(c, 2);
+  }
+
+  addRowVector(c: Matrix, bias: Matrix): void {
+    if (anyFloat64(c, bias)) return jsBackend.addRowVector(c, bias);
+    this.kernels.addRowVector(this.in(c, 0), this.in(bias, 1), c.rows, c.cols);
+    this.out(c, 0);
+  }
+
+  addColumnSums(a: Matrix, out: Matrix): void {
+    if (anyFloat64(a, out)) return jsBackend.addColumnSums(a, out);
+    this.kernels.addColumnSums(this.in(a, 0), this.in(out, 1), a.rows, a.cols);
+    this.out(out, 1);
+  }
+
+  gatherColumns(src: Matrix, stride: number, out: Matrix): void {
+    if (anyFloat64(src, out)) return jsBackend.gatherColumns(src, stride, out);
+    this.kernels.gatherColumns(this.in(src, 0), src.cols, stride, this.in(out, 1), out.rows, out.cols);
+    this.out(out, 1);
+  }
+
+  scatterAddColumns(src: Matrix, stride: number, dst: Matrix): void {
+    if (anyFloat64(src, dst)) return jsBackend.scatterAddColumns(src, stride, dst);
+    this.kernels.scatterAddColumns(this.in(src, 0), src.rows, src.cols, stride, this.in(dst, 1), dst.cols);
+    this.out(dst, 1);
+  }
+
+  activate(f: ActivationName, a: Matrix, z: Matrix): void {
+    if (anyFloat64(a, z)) return jsBackend.activate(f, a, z);
+    this.kernels.activate(ACTIVATION_CODES[f], this.in(a, 0), this.in(z, 1), size(z));
+    this.out(z, 1);
+  }
+
+  activationBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix): void {
+    if (anyFloat64(a, z, gradZ, delta)) return jsBackend.activationBackward(f, a, z, gradZ, delta);
+    this.kernels.activationBackward(ACTIVATION_CODES[f], this.in(a, 0), this.in(z, 1), this.in(gradZ, 2), this.in(delta, 3), size(delta));
+    this.out(delta, 3);
+  }
+
+  add(a: Matrix, b: Matrix, c: Matrix): void {
+    if (anyFloat64(a, b, c)) return jsBackend.add(a, b, c);
+    this.kernels.add(this.in(a, 0), this.in(b, 1), this.in(c, 2), size(c));
+    this.out(c, 2);
+  }
+
+  squaredError(y: Matrix, target: Matrix): number {
+    if (anyFloat64(y, target)) return jsBackend.squaredError(y, target);
+    return this.kernels.squaredError(this.in(y, 0), this.in(target, 1), size(y));
+  }
+
+  squaredErrorGradient(y: Matrix, target: Matrix, scale: number, grad: Matrix): void {
+    if (anyFloat64(y, target, grad)) return jsBackend.squaredErrorGradient(y, target, scale, grad);
+    this.kernels.squaredErrorGradient(this.in(y, 0), this.in(target, 1), scale, this.in(grad, 2), size(grad));
+    this.out(grad, 2);
+  }
+
+  zero(m: Matrix): void {
+    m.data.fill(0);
+  }
+
+  sumOfSquares(m: Matrix): number {
+    if (anyFloat64(m)) return jsBackend.sumOfSquares(m);
+    return this.kernels.sumOfSquares(this.in(m, 0), size(m));
+  }
+
+  scale(m: Matrix, s: number): void {
+    if (anyFloat64(m)) return jsBackend.scale(m, s);
+    this.kernels.scale(this.in(m, 0), s, size(m));
+    this.out(m, 0);
+  }
+
+  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void {
+    if (anyFloat64(value, grad, velocity)) return jsBackend.sgdUpdate(value, grad, velocity, h);
+    const b = velocity ? this.in(velocity, 2) : 0;
+    this.kernels.sgd(this.in(value, 0), this.in(grad, 1), b, size(value), h.lr, h.weightDecay, h.momentum, h.dampening, h.nesterov, h.firstStep);
+    this.out(value, 0);
+    if (velocity) this.out(velocity, 2);
+  }
+
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void {
+    if (anyFloat64(value, grad, m, v)) return jsBackend.adamUpdate(value, grad, m, v, h);
+    const s = adamStepScalars(h);
+    const [pw, pg, pm, pv] = [this.in(value, 0), this.in(grad, 1), this.in(m, 2), this.in(v, 3)];
+    this.kernels.adam(pw, pg, pm, pv, size(value), s.coupledDecay, s.shrink, h.beta1, h.beta2, h.eps, s.stepSize, s.sqrtCorrection2);
+    this.out(value, 0);
+    this.out(m, 2);
+    this.out(v, 3);
+  }
+
+  /** The address of an operand's elements (copied into staging slot `slot` if it lives elsewhere). */
+  private in(m: Matrix, slot: number): number {
+    return this.staging.address(m, slot);
+  }
+
+  /** Copies a result back out of staging slot `slot` when its matrix lives elsewhere. */
+  private out(m: Matrix, slot: number): void {
+    this.staging.writeBack(m, slot);
+  }
+}
+
+function anyFloat64(a: Matrix | null, b: Matrix | null = null, c: Matrix | null = null, d: Matrix | null = null): boolean {
+  return isFloat64(a) || isFloat64(b) || isFloat64(c) || isFloat64(d);
+}
+
+function isFloat64(m: Matrix | null): boolean {
+  return m !== null && m.data instanceof Float64Array;
+}
+
+function size(m: Matrix): number {
+  return m.rows * m.cols;
+}

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivationName, Backend } from '../src/linalg/backend.js';
+import { jsBackend } from '../src/linalg/js-backend.js';
+import { clone, type Matrix } from '../src/linalg/matrix.js';
+import { loadWasmBackend } from '../src/linalg/select-backend.js';
+import type { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
+import { Random } from '../src/random.js';
+
+type Product = 'matmulABt' | 'matmulAtB' | 'matmulAB';
+const PRODUCTS: readonly Product[] = ['matmulABt', 'matmulAtB', 'matmulAB'];
+/** Sizes where the kernels change path: tiles of 4 × 8 and 1 × 32, vectors of 4, this network's widths. */
+const EDGE_SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 75, 225, 300];
+const GUARD = 64;
+const guardedMatrices = new WeakSet<Matrix>();
+
+let wasm: WasmBackend;
+let threaded: WasmBackend;
+
+beforeAll(async () => {
+  wasm = await loadWasmBackend({ threads: 1 });
+  threaded = await loadWasmBackend({ threads: 2, minParallelWork: 0 });
+});
+
+afterAll(async () => {
+  await threaded.close();
+});
+
+/** m, n, k: edge sizes and uniform ones from 1 to 300, seeded. */
+function shapes(count: number, seed: number): [number, number, number][] {
+  const random = Random.fromSeed(seed);
+  const size = (): number => (random.uniform() < 0.5 ? EDGE_SIZES[random.int(EDGE_SIZES.length)] : 1 + random.int(300));
+  const fixed: [number, number, number][] = [[1, 1, 1], [1, 75, 225], [1, 225, 75], [4, 8, 1], [300, 300, 300]];
+  return [...fixed, ...Array.from({ length: count }, (): [number, number, number] => [size(), size(), size()])];
+}
+
+/**
+ * A rows × cols matrix in the backend's memory, followed by GUARD elements set to a
+ * sentinel: a kernel that stores past its output changes them.
+ */
+function guarded(backend: Backend, rows: number, cols: number, fill: (i: number) => number): Matrix {
+  const store = backend.alloc(1, rows * cols + GUARD, 'float32');
+  store.data.fill(-7.25);
+  const data = store.data.subarray(0, rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = fill(i);
+  const m = { rows, cols, data };
+  guardedMatrices.add(m);
+  return m;
+}
+
+function guardIntact(m: Matrix): boolean {
+  if (!guardedMatrices.has(m)) return true;
+  const after = new Float32Array(m.data.buffer, m.data.byteOffset + m.data.byteLength, GUARD);
+  return after.every((v) => v === -7.25);
+}
+
+function randomIn(backend: Backend, rows: number, cols: number, random: Random): Matrix {
+  return guarded(backend, rows, cols, () => random.uniformIn(-1, 1));
+}
+
+/** The operand shapes of a product with C m × n and inner size k. */
+function operandShapes(product: Product, m: number, n: number, k: number): { a: [number, number]; b: [number, number] } {
+  if (product === 'matmulABt') return { a: [m, k], b: [n, k] };
+  if (product === 'matmulAtB') return { a: [k, m], b: [k, n] };
+  return { a: [m, k], b: [k, n] };
+}
+
+/** C0 + the product in float64, and Σ|terms| for the rounding bound. */
+function naive(product: Product, a: Matrix, b: Matrix, c0: Matrix | null, m: number, n: number, k: number): { value: Float64Array; magnitude: Float64Array } {
+  const value = new Float64Array(m * n), magnitude = new Float64Array(m * n);
+  const A = (i: number, p: number): number => (product === 'matmulAtB' ? a.data[p * m + i] : a.data[i * k + p]);
+  const B = (p: number, j: number): number => (product === 'matmulABt' ? b.data[j * k + p] : b.data[p * n + j]);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = c0 ? c0.data[i * n + j] : 0, abs = Math.abs(sum);
+      for (let p = 0; p < k; p++) {
+        const t = A(i, p) * B(p, j);
+        sum += t;
+        abs += Math.abs(t);
+      }
+      value[i * n + j] = sum;
+      magnitude[i * n + j] = abs;
+    }
+  }
+  return { value, magnitude };
+}
+
+/** Largest error of `got` in units of float32 accumulation's bound (k + 2)·2⁻²³·Σ|terms|. */
+function errorInBounds(got: Matrix, ref: { value: Float64Array; magnitude: Float64Array }, k: number): number {
+  let worst = 0;
+  for (let i = 0; i < ref.value.length; i++) {
+    const bound = (k + 2) * 2 ** -23 * ref.magnitude[i] + 1e-30;
+    worst = Math.max(worst, Math.abs(got.data[i] - ref.value[i]) / bound);
+  }
+  return worst;
+}
+
+describe('wasm matrix products against naive float64 loops', () => {
+  for (const product of PRODUCTS) {
+    it(`${product}: random shapes from 1 to 300, overwrite and accumulate`, () => {
+      const random = Random.fromSeed(PRODUCTS.indexOf(product) + 11);
+      for (const [m, n, k] of shapes(36, PRODUCTS.indexOf(product) + 1)) {
+        const { a: sa, b: sb } = operandShapes(product, m, n, k);
+        const a = randomIn(wasm, ...sa, random), b = randomIn(wasm, ...sb, random);
+        for (const accumulate of [false, true]) {
+          // Overwriting must not read C: NaN there would show.
+          const c = accumulate ? randomIn(wasm, m, n, random) : guarded(wasm, m, n, () => NaN);
+          const ref = naive(product, a, b, accumulate ? clone(c, 'float64') : null, m, n, k);
+          wasm[product](a, b, c, accumulate);
+          const label = `${product} m=${m} n=${n} k=${k} accumulate=${accumulate}`;
+          expect(errorInBounds(c, ref, k), label).toBeLessThan(1);
+          expect(guardIntact(c), `${label}: stored past C`).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('computes on float32 matrices from outside its memory, and float64 ones, as the JS backend', () => {
+    const random = Random.fromSeed(5);
+    for (const product of PRODUCTS) {
+      for (const [m, n, k] of [[3, 9, 17], [20, 75, 225]] as const) {
+        const { a: sa, b: sb } = operandShapes(product, m, n, k);
+        for (const dtype of ['float32', 'float64'] as const) {
+          const a = clone(randomIn(jsBackend, ...sa, random), dtype), b = clone(randomIn(jsBackend, ...sb, random), dtype);
+          const c = clone(randomIn(jsBackend, m, n, random), dtype), expected = clone(c);
+          wasm[product](a, b, c, true);
+          jsBackend[product](a, b, expected, true);
+          expect(maxRelativeDifference(c, expected), `${product} ${dtype}`).toBeLessThan(dtype === 'float64' ? 1e-15 : 1e-5);
+        }
+      }
+    }
+  });
+});
+
+function maxRelativeDifference(a: Matrix, b: Matrix): number {
+  let diff = 0, scale = 1e-30;
+  for (let i = 0; i < a.data.length; i++) {
+    diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+    scale = Math.max(scale, Math.abs(b.data[i]));
+  }
+  return diff / scale;
+}
+
+/** One call of every other backend method, on operands built by `make`; returns what it wrote. */
+type MethodCase = { name: string; run(backend: Backend, make: (rows: number, cols: number) => Matrix): Matrix[] | number };
+
+function methodCases(rows: number, cols: number): MethodCase[] {
+  const activations: ActivationName[] = ['relu', 'sigmoid', 'identity'];
+  const sgdHyper = { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: true, firstStep: false };
+  return [
+    { name: 'addRowVector', run: (be, mk) => { const c = mk(rows, cols); be.addRowVector(c, mk(1, cols)); return [c]; } },
+    { name: 'addColumnSums', run: (be, mk) => { const o = mk(1, cols); be.addColumnSums(mk(rows, cols), o); return [o]; } },
+    { name: 'gatherColumns', run: (be, mk) => { const o = mk(rows, Math.ceil(cols / 3)); be.gatherColumns(mk(rows, cols), 3, o); return [o]; } },
+    { name: 'scatterAddColumns', run: (be, mk) => { const d = mk(rows, cols); be.scatterAddColumns(mk(rows, Math.ceil(cols / 3)), 3, d); return [d]; } },
+    ...activations.map((f) => ({ name: `activate ${f}`, run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const z = mk(rows, cols); be.activate(f, mk(rows, cols), z); return [z]; } })),
+    ...activations.map((f) => ({
+      name: `activationBackward ${f}`,
+      run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const d = mk(rows, cols); be.activationBackward(f, mk(rows, cols), mk(rows, cols), mk(rows, cols), d); return [d]; },
+    })),
+    { name: 'add', run: (be, mk) => { const c = mk(rows, cols); be.add(mk(rows, cols), mk(rows, cols), c); return [c]; } },
+    { name: 'add in place', run: (be, mk) => { const a = mk(rows, cols); be.add(a, mk(rows, cols), a); return [a]; } },
+    { name: 'squaredError', run: (be, mk) => be.squaredError(mk(rows, cols), mk(rows, cols)) },
+    { name: 'squaredErrorGradient', run: (be, mk) => { const g = mk(rows, cols); be.squaredErrorGradient(mk(rows, cols), mk(rows, cols), 0.37, g); return [g]; } },
+    { name: 'sumOfSquares', run: (be, mk) => be.sumOfSquares(mk(rows, cols)) },
+    { name: 'scale', run: (be, mk) => { const m = mk(rows, cols); be.scale(m, -1.5); return [m]; } },
+    { name: 'zero', run: (be, mk) => { const m = mk(rows, cols); be.zero(m); return [m]; } },
+    { name: 'sgdUpdate', run: (be, mk) => { const w = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), null, { ...sgdHyper, momentum: 0 }); return [w]; } },
+    ...[true, false].flatMap((nesterov) => [true, false].map((firstStep) => ({
+      name: `sgdUpdate momentum nesterov=${nesterov} first=${firstStep}`,
+      run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const w = mk(rows, cols), b = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), b, { ...sgdHyper, nesterov, firstStep }); return [w, b]; },
+    }))),
+    ...[true, false].map((decoupled) => ({
+      name: `adamUpdate decoupled=${decoupled}`,
+      run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
+        const w = mk(rows, cols), m = mk(rows, cols), v = mk(rows, cols);
+        v.data.forEach((x, i) => (v.data[i] = Math.abs(x)));
+        be.adamUpdate(w, mk(rows, cols), m, v, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 });
+        return [w, m, v];
+      },
+    })),
+  ];
+}
+
+/** Operands drawn from one seeded stream, a few exact zeros included (ReLU'(0) = 0). */
+function maker(backend: Backend, seed: number): (rows: number, cols: number) => Matrix {
+  const random = Random.fromSeed(seed);
+  return (rows, cols) => guarded(backend, rows, cols, () => (random.uniform() < 0.05 ? 0 : random.uniformIn(-2, 2)));
+}
+
+function compare(got: Matrix[] | number, expected: Matrix[] | number, tolerance: number, label: string): void {
+  if (typeof got === 'number' || typeof expected === 'number') {
+    expect(Math.abs(Number(got) - Number(expected)) / Math.max(Math.abs(Number(expected)), 1e-30), label).toBeLessThan(tolerance);
+    return;
+  }
+  got.forEach((m, i) => {
+    expect(maxRelativeDifference(m, expected[i]), label).toBeLessThan(tolerance);
+    expect(guardIntact(m), `${label}: stored past its output`).toBe(true);
+  });
+}
+
+const METHOD_SHAPES: [number, number][] = [[1, 1], [1, 225], [3, 5], [7, 75], [64, 225], [300, 17], [129, 300]];
+
+describe('every other wasm backend method against the JS backend', () => {
+  for (const [rows, cols] of METHOD_SHAPES) {
+    it(`${rows} × ${cols}`, () => {
+      methodCases(rows, cols).forEach((c, i) => {
+        const expected = c.run(jsBackend, maker(jsBackend, i));
+        compare(c.run(wasm, maker(wasm, i)), expected, 1e-6, `${c.name} ${rows}x${cols}`);
+        // From outside the memory: copied in and out.
+        compare(c.run(wasm, maker(jsBackend, i)), expected, 1e-6, `${c.name} ${rows}x${cols} from outside`);
+      });
+    });
+  }
+
+  it('falls back to the JS backend for float64', () => {
+    const make = (seed: number) => (rows: number, cols: number) => clone(maker(jsBackend, seed)(rows, cols), 'float64');
+    methodCases(33, 41).forEach((c, i) => compare(c.run(wasm, make(i)), c.run(jsBackend, make(i)), 1e-15, c.name));
+  });
+});
+
+describe('threads', () => {
+  it('split every kernel and give the single-thread results, the same bits run to run', () => {
+    for (const [rows, cols] of METHOD_SHAPES) {
+      methodCases(rows, cols).forEach((c, i) => {
+        const single = c.run(wasm, maker(wasm, i));
+        const first = c.run(threaded, maker(threaded, i));
+        compare(first, single, 1e-12, `${c.name} ${rows}x${cols}`);
+        expect(bits(c.run(threaded, maker(threaded, i))), `${c.name} ${rows}x${cols} run to run`).toEqual(bits(first));
+      });
+    }
+    for (const product of PRODUCTS) {
+      for (const [m, n, k] of shapes(6, 9)) {
+        const random = Random.fromSeed(m * n * k);
+        const { a: sa, b: sb } = operandShapes(product, m, n, k);
+        const a = randomIn(threaded, ...sa, random), b = randomIn(threaded, ...sb, random), c = randomIn(threaded, m, n, random);
+        const expected = clone(c), c2 = clone(c);
+        wasm[product](a, b, expected, true);
+        threaded[product](a, b, c, true);
+        threaded[product](a, b, c2, true);
+        expect(bits(c), `${product} ${m}x${n}x${k}`).toEqual(bits(expected));
+      }
+    }
+  });
+});
+
+function bits(result: Matrix[] | number | Matrix): number[] {
+  if (typeof result === 'number') return [result];
+  const list = Array.isArray(result) ? result : [result];
+  return list.flatMap((m) => Array.from(new Uint32Array(Float32Array.from(m.data).buffer)));
+}
