@@ -16,7 +16,7 @@ export default async function setup(): Promise<void> {
   }
   if (!existsSync(join(root, 'data', 'mnist15.bin'))) execFileSync(process.execPath, [join(root, 'dist', 'data', 'bundle-mnist.js')], { cwd: root });
   const page = join(root, 'dist', 'web', 'index.html');
-  if (['web', 'src', 'vite.config.ts', join('data', 'mnist15.bin')].some((source) => isStale(join(root, source), page))) {
+  if (['web', 'src', 'vite.config.ts', join('data', 'mnist15.bin'), join('dist', 'reclink.wasm')].some((source) => isStale(join(root, source), page))) {
     await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
   }
 }

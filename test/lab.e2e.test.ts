@@ -72,8 +72,8 @@ describe('the lab in a browser', () => {
 
   it.skipIf(!hasChromium)('trains, draws reconstructions and round-trips a checkpoint, without a console error', async () => {
     await page.goto(url);
-    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0/);
-    const firstValidation = Number(await page.textContent('#readout-validation'));
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
+    const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
     expect(firstValidation).toBeGreaterThan(LOSS_THRESHOLD);
 
     await page.keyboard.press('Space');
@@ -112,7 +112,7 @@ describe('the lab in a browser', () => {
     expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
     const savedValidation = evaluate(net, bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 64).loss;
     expect(savedValidation).toBeLessThan(firstValidation * 0.75);
-    const validation = async (): Promise<number> => Number(await page.textContent('#readout-validation'));
+    const validation = async (): Promise<number> => Number.parseFloat(String(await page.textContent('#readout-validation')));
     await page.keyboard.press('r');
     await expect.poll(validation, PATIENCE).toBe(firstValidation);
     await page.setInputFiles('#load', saved);
