@@ -66,8 +66,8 @@ export class Controls {
     text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation.loss / snapshot.config.inputSize));
     text('readout-speed', status.samplesPerSecond === null ? '–' : Math.round(status.samplesPerSecond).toLocaleString('en-US'));
     text('data-name', status.data ? `${status.data.name}: ${status.data.train.toLocaleString('en-US')} training and ${status.data.validation.toLocaleString('en-US')} validation samples.` : 'Loading the bundled digits…');
-    const state = status.running ? 'Training' : status.data ? 'Paused' : 'Loading';
-    text('status', `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels`);
+    const state = status.running ? 'Training' : 'Paused';
+    text('status', status.data ? `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels` : 'Loading…');
   }
 
   /** Shows an error from the worker next to the control it concerns. */

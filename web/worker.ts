@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from '../src/model/config.js';
 import { bundledDataset, fileDataset } from '../src/lab/data-files.js';
 import { LabLoop } from '../src/lab/loop.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
-import { chooseBackend } from './backend.js';
+import { makeBackend } from './backend.js';
 import { decodePng } from './png-decoder.js';
 
 /** The part of a dedicated worker's global scope used here (the DOM library types `self` as a window). */
@@ -21,23 +21,19 @@ const tasks: (() => void)[] = [];
 const channel = new MessageChannel();
 channel.port1.onmessage = () => tasks.shift()?.();
 
-const loop = chooseBackend().then(
-  (backend) =>
-    new LabLoop({
-      post: (event) => scope.postMessage(event),
-      defer: (task) => {
-        tasks.push(task);
-        channel.port2.postMessage(null);
-      },
-      now: () => performance.now(),
-      backend,
-      loadBundled: async () => bundledDataset(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
-      loadFiles: (files) => fileDataset(files, DEFAULT_CONFIG.inputSize, decodePng),
-    }),
-);
+const loop = new LabLoop({
+  post: (event) => scope.postMessage(event),
+  defer: (task) => {
+    tasks.push(task);
+    channel.port2.postMessage(null);
+  },
+  now: () => performance.now(),
+  makeBackend,
+  loadBundled: async () => bundledDataset(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
+  loadFiles: (files) => fileDataset(files, DEFAULT_CONFIG.inputSize, decodePng),
+});
 
-// Commands that arrive while the kernels load wait for them, in order.
-scope.addEventListener('message', (event) => void loop.then((l) => l.handle(event.data)));
+scope.addEventListener('message', (event) => void loop.handle(event.data));
 
 async function fetchBytes(url: URL): Promise<Uint8Array> {
   const response = await fetch(url);
