@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { MNIST15_PATH } from '../src/data/mnist15.js';
@@ -21,6 +22,13 @@ const ARTEFACTS = join(root, 'test-results');
 const PATIENCE = { timeout: 15_000 };
 /** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
 const LOSS_THRESHOLD = 8;
+
+/** A 28 × 28 grey PNG (resampled to 15 × 15 by the loader), its pixels a ramp scaled by `n`. */
+function grey28(n: number): Buffer {
+  const png = new PNG({ width: 28, height: 28 });
+  for (let p = 0; p < 28 * 28; p++) png.data.set([(p * n) % 256, (p * n) % 256, (p * n) % 256, 255], 4 * p);
+  return PNG.sync.write(png);
+}
 
 /** The URL `reclink lab` prints once it listens. */
 function labUrl(lab: ChildProcessWithoutNullStreams): Promise<string> {
@@ -118,6 +126,15 @@ describe('the lab in a browser', () => {
     await page.setInputFiles('#load', saved);
     await expect.poll(validation, PATIENCE).toBeCloseTo(savedValidation, 2);
     expect(await page.textContent('#status')).toMatch(/^Paused · step 0/);
+    expect(problems).toEqual([]);
+
+    // The learner's own data: the command line's errors, shown in the page; PNG images decoded by the browser.
+    await page.setInputFiles('#data-files', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.1,0.2,0.3\n') });
+    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (inputSize)');
+    expect(await page.textContent('#data-name')).toMatch(/^bundled MNIST-15: /);
+    await page.setInputFiles('#data-files', [3, 1, 2, 5, 4].map((n) => ({ name: `digit-${n}.png`, mimeType: 'image/png', buffer: grey28(n) })));
+    await expect.poll(() => page.textContent('#data-name'), PATIENCE).toBe('5 PNG images: 4 training and 1 validation samples.');
+    expect(await page.isHidden('#data-error')).toBe(true);
     expect(problems).toEqual([]);
 
     // Ctrl-C stops the server cleanly.
