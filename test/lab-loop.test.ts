@@ -195,6 +195,9 @@ describe('the training worker loop', () => {
     await lab.send({ type: 'load', file: { name: 'junk.safetensors', bytes: new Uint8Array(4) } });
     const [failure] = of(lab.take(), 'error');
     expect(failure).toMatchObject({ source: 'checkpoint', message: expect.stringMatching(/^junk\.safetensors: truncated file of 4 bytes/) });
+    const normalised = encodeCheckpoint(new RecLinkNet(), { metadata: { normalizer: JSON.stringify({ kind: 'standardize', mean: 0.1, std: 0.3 }) } });
+    await lab.send({ type: 'load', file: { name: 'std.safetensors', bytes: normalised } });
+    expect(of(lab.take(), 'error')[0].message).toBe("std.safetensors: the model was trained on inputs normalised with standardize, expected none (the lab trains on the data's own values)");
   });
 
   it('runs an erratum\'s literal formula, and the sign error on the live network too', async () => {

@@ -11,7 +11,7 @@ import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { MNIST15_PATH } from '../src/data/mnist15.js';
 import { bundledDataset } from '../src/lab/data-files.js';
 import { evaluate } from '../src/train/evaluate.js';
-import { ended, root, startReclink, type Ended } from './cli-helpers.js';
+import { ended, reclink, root, startReclink, type Ended } from './cli-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -78,7 +78,7 @@ describe('the lab in a browser', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasChromium)('trains, draws reconstructions and round-trips a checkpoint, without a console error', async () => {
+  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, round-trips checkpoints with the command line and loads data, without a console error', async () => {
     await page.goto(url);
     await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
     const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
@@ -127,6 +127,15 @@ describe('the lab in a browser', () => {
     await expect.poll(validation, PATIENCE).toBeCloseTo(savedValidation, 2);
     expect(await page.textContent('#status')).toMatch(/^Paused · step 0/);
     expect(problems).toEqual([]);
+
+    // The command line reads what the page saved, and the page what `reclink train` writes.
+    const evaluated = reclink('eval', '--model', saved, '--data', 'bundled', '--json');
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const trained = reclink('train', '--epochs', '1', '--cycles', '3', '--runs-dir', scratch, '--name', 'cli', '--json');
+    expect(trained.status, trained.stderr).toBe(0);
+    await page.setInputFiles('#load', join(scratch, 'cli', 'last.safetensors'));
+    await expect.poll(() => page.inputValue('input[name="cycles"]'), PATIENCE).toBe('3');
+    expect(await page.isHidden('#checkpoint-error')).toBe(true);
 
     // The learner's own data: the command line's errors, shown in the page; PNG images decoded by the browser.
     await page.setInputFiles('#data-files', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.1,0.2,0.3\n') });

@@ -1,6 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, fromValues } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
 import { traceModel, type Trace } from '../model/trace.js';
@@ -112,11 +113,19 @@ export class LabLoop {
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
-  /** Continues from a checkpoint: its weights and architecture, a fresh optimizer, step 0. */
+  /**
+   * Continues from a checkpoint (the lab's, or a `reclink train` run's): its weights and
+   * architecture, a fresh optimizer, step 0. A run that normalised its inputs is refused:
+   * the lab trains on the data's own values.
+   */
   private async load(file: LabFile): Promise<void> {
     const { dataset } = this.requireSession();
     const backend = await this.host.makeBackend();
-    const { net } = decodeCheckpoint(file.bytes, file.name, { backend });
+    const { net, metadata } = decodeCheckpoint(file.bytes, file.name, { backend });
+    const normalisation = normalisationOf(metadata, file.name);
+    if (normalisation !== 'none') {
+      throw new ReclinkError(`${file.name}: the model was trained on inputs normalised with ${normalisation}, expected none (the lab trains on the data's own values)`);
+    }
     const session = new LabSession(dataset, this.settings, backend, { net, source: file.name });
     this.settings = session.settings;
     this.begin(session);
@@ -217,6 +226,16 @@ export class LabLoop {
     const message = error instanceof Error ? error.message : String(error);
     this.host.post({ type: 'error', source, message });
     this.postStatus();
+  }
+}
+
+/** The input normalisation a `reclink train` checkpoint records (`none` in any other). */
+function normalisationOf(metadata: Record<string, string>, source: string): NormalizationName {
+  if (metadata.normalizer === undefined) return 'none';
+  try {
+    return Normalizer.fromJSON(JSON.parse(metadata.normalizer)).kind;
+  } catch (error) {
+    throw new ReclinkError(`${source}: the metadata normalizer is not valid (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
