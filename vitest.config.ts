@@ -4,9 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
-    // Builds dist/reclink.wasm from assembly/ when it is older than its sources, then a stale
-    // dist/ and a missing data/mnist15.bin for the command-line tests.
-    globalSetup: ['scripts/build-wasm.ts', 'test/global-setup.ts'],
+    // Builds the package when vitest runs alone and dist/ is stale (`npm test` builds first).
+    globalSetup: ['test/global-setup.ts'],
     // TensorFlow.js (test/tfjs.test.ts): tfjs-core's gradient registrations live only in its ES
     // module build, whose extensionless imports Node's loader rejects. Vite's dependency
     // optimizer bundles that build with esbuild (cached in node_modules/.vite) in about a

@@ -3,6 +3,7 @@
 // the other, and prints each run's test MSE per pixel and wall time, with the targets of
 // issue 3: a median MSE ≤ 0.0105 (PyTorch 1.13 reaches 0.0104, 0.0078 and 0.0111 for these
 // seeds) and each run under 30 s. A benchmark, not a test: its times depend on the machine's load.
+// Arguments go to every `reclink train` (`npm run bench:quality -- --backend js`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const TARGET_MSE = 0.0105;
 const TARGET_SECONDS = 30;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const extraFlags = process.argv.slice(2);
 
 interface Result {
   seed: number;
@@ -26,7 +28,7 @@ interface Result {
 /** One `reclink train --seed <seed>` run in its own process, timed from spawn to exit. */
 function trainSeed(seed: number, runsDir: string): Result {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [join(root, 'bin', 'reclink.js'), 'train', '--seed', String(seed), '--json', '--runs-dir', runsDir, '--name', `seed-${seed}`], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'reclink.js'), 'train', '--seed', String(seed), '--json', '--runs-dir', runsDir, '--name', `seed-${seed}`, ...extraFlags], { encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`reclink train --seed ${seed} exited with ${run.status}: ${run.stderr.trim()}`);
   const result = JSON.parse(run.stdout.trimEnd().split('\n').at(-1) ?? '{}') as { test: { mse: number }; best: { epoch: number } };
@@ -39,7 +41,7 @@ function median(values: number[]): number {
 
 const runsDir = mkdtempSync(join(tmpdir(), 'reclink-bench-'));
 try {
-  console.log(`reclink train, defaults, seeds ${SEEDS.join(', ')}; ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`reclink train ${extraFlags.length > 0 ? extraFlags.join(' ') : '(defaults)'}, seeds ${SEEDS.join(', ')}; ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('seed  test MSE/pixel  PyTorch 1.13  best epoch  wall time');
   const results = SEEDS.map((seed, i) => {
     const r = trainSeed(seed, runsDir);

@@ -9,6 +9,7 @@ import { reconstruct, reconstructionMetrics } from '../src/eval/reconstruction.j
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { readSafetensors } from '../src/io/safetensors.js';
 import { firstRows, type Matrix } from '../src/linalg/matrix.js';
+import { selectBackend } from '../src/linalg/select-backend.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import { pairGrid } from '../src/report/grid.js';
 import { Adam } from '../src/train/adam.js';
@@ -66,7 +67,7 @@ describe('reclink train', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(6);
     lines.slice(0, 3).forEach((line, i) => expect(line).toMatch(new RegExp(`^epoch ${i + 1}/3  train loss [\\d.]+  val loss [\\d.]+  val MSE/pixel [\\d.]+  lr 0\\.001  [\\d.]+ s( {2}best)?$`)));
-    expect(lines[3]).toMatch(/^done: 3 epochs, 30 steps in [\d.]+ s, best epoch 3 \(val MSE\/pixel [\d.]+\)$/);
+    expect(lines[3]).toMatch(/^done: 3 epochs, 30 steps in [\d.]+ s on (wasm, 1 thread|js), best epoch 3 \(val MSE\/pixel [\d.]+\)$/);
     expect(lines[4]).toMatch(/^test \(final weights\): MSE\/pixel [\d.]+, PSNR [\d.]+ dB, SSE [\d.]+ over 100 samples$/);
     expect(lines[5]).toBe(`wrote ${join(runs, 'first')}: config.json, metrics.csv, last.safetensors, best.safetensors, report.html`);
     expect(readdirSync(join(runs, 'first')).sort()).toEqual([...RUN_FILES].sort());
@@ -89,12 +90,17 @@ describe('reclink train', () => {
     expect(last[3]).toBeCloseTo(last[2] / 225, 12); // val_mse = val_loss per pixel
   });
 
-  it('trains exactly as the library does with the same settings', () => {
+  it.each([
+    ['its default backend (auto: wasm, 1 thread)', 'first', [], 'auto' as const],
+    ['--backend js', 'plain-js', ['--backend', 'js'], 'js' as const],
+  ])('trains exactly as the library does with the same settings, on %s', async (_, name, flags, backendName) => {
+    if (name !== 'first') expect(train('--epochs', '3', '--name', name, ...flags).status).toBe(0);
     const { split } = loadRunData({ trainSize: 300, testSize: 100 }, 225);
-    const net = new RecLinkNet({ seed: 0 });
+    const backend = await selectBackend(backendName, { threads: 1 });
+    const net = new RecLinkNet({ seed: 0 }, { backend });
     new Trainer(net, new Adam(net, { lr: 1e-3 }), split.train.x, split.test.x, { epochs: 3, batchSize: 32, seed: 0 }).run();
-    const saved = loadCheckpoint(runFile('first', 'last.safetensors')).net;
-    for (const [name, data] of Object.entries(weightsOf(net))) expect(firstBitDifference(saved.parameter(name).value.data, data), name).toBe(-1);
+    const saved = loadCheckpoint(runFile(name, 'last.safetensors')).net;
+    for (const [parameter, data] of Object.entries(weightsOf(net))) expect(firstBitDifference(saved.parameter(parameter).value.data, data), parameter).toBe(-1);
   });
 
   it('keeps the state to resume from in last.safetensors, and the best weights in best.safetensors', () => {
@@ -120,6 +126,21 @@ describe('reclink train', () => {
     expect(html).toContain('<th>optimizer</th><td>adam</td>');
     expect(html).toContain('<th>training samples</th><td>300</td>');
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script/);
+  });
+
+  it('stops early after --patience epochs without a better validation loss, keeping the best epoch in best.safetensors', () => {
+    const result = train('--lr', '0.05', '--epochs', '30', '--patience', '1', '--json', '--name', 'early');
+    expect(result.status, result.stderr).toBe(0);
+    const summary = jsonLines(result.stdout).at(-1) as { stopReason: string; epochs: number; best: { epoch: number } };
+    expect(summary.stopReason).toBe('early-stopping');
+    expect(summary.epochs).toBe(summary.best.epoch + 1);
+    expect(metricsRows(runFile('early', 'metrics.csv'))).toHaveLength(summary.epochs);
+    const best = loadRunCheckpoint(runFile('early', 'best.safetensors')).net;
+    const last = loadRunCheckpoint(runFile('early', 'last.safetensors'));
+    for (const [name, data] of Object.entries(weightsOf(best))) {
+      expect(firstBitDifference(data, last.resume?.state.tensors[`best.${name}`].data ?? new Float32Array(0)), name).toBe(-1);
+    }
+    expect(firstBitDifference(best.parameter('rec.weight').value.data, last.net.parameter('rec.weight').value.data)).not.toBe(-1);
   });
 
   it('names run folders run-1, run-2, ... and refuses a name in use', () => {
@@ -188,14 +209,14 @@ describe('reclink train --resume', () => {
   // A step schedule with warm-up, AdamW and standardised data: all of it must survive the checkpoint.
   const SETTINGS = ['--optimizer', 'adamw', '--weight-decay', '0.05', '--schedule', 'step', '--step-size', '1', '--gamma', '0.7', '--warmup', '4', '--normalize', 'standardize', '--seed', '5'];
 
-  it('continues exactly: the same weights, optimizer state and metrics as a run never stopped', () => {
+  it('continues exactly: the same weights, optimizer state and metrics as a run never stopped (on any number of threads)', () => {
     expect(train(...SETTINGS, '--epochs', '4', '--name', 'whole').status).toBe(0);
     expect(train(...SETTINGS, '--epochs', '2', '--name', 'halves').status).toBe(0);
-    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json');
+    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json', '--threads', '2');
     expect(resumed.status, resumed.stderr).toBe(0);
     const lines = jsonLines(resumed.stdout);
     expect(lines.map((line) => [line.event, line.epoch])).toEqual([['epoch', 3], ['epoch', 4], ['result', undefined]]);
-    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40 });
+    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm, 2 threads' });
     expectSameTensors(runFile('halves', 'last.safetensors'), runFile('whole', 'last.safetensors'), 7 * 4); // weights, 2 moments, best weights
     expectSameTensors(runFile('halves', 'best.safetensors'), runFile('whole', 'best.safetensors'), 7);
     expect(metricsRows(runFile('halves', 'metrics.csv'))).toEqual(metricsRows(runFile('whole', 'metrics.csv')));
@@ -279,6 +300,8 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['momentum for Adam', () => train('--momentum', '0.9'), 2, "reclink: momentum and nesterov are SGD's, the optimizer is adam (use betas)"],
     ['a step schedule without its step', () => train('--schedule', 'step'), 2, 'reclink: the step schedule needs a step size (epochs between decays)'],
     ['a run name with a slash', () => train('--name', 'a/b'), 2, 'reclink: run name "a/b" is not a folder name, expected letters, digits, \'.\', \'_\' or \'-\''],
+    ['an unknown backend', () => train('--backend', 'gpu'), 2, "reclink: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are js, wasm, auto."],
+    ['zero threads', () => train('--threads', '0'), 2, "reclink: option '--threads <n>' argument '0' is invalid. Expected a positive integer or auto."],
     ['an unknown flag', () => train('--epoch', '3'), 2, "reclink: unknown option '--epoch' (Did you mean --epochs?)"],
     ['a missing model', () => reclinkIn(dir, 'eval', '--model', join(dir, 'none.safetensors')), 1, `reclink: cannot read ${join(dir, 'none.safetensors')}: no such file or directory`],
     ['eval data of the wrong width', () => reclinkIn(dir, 'eval', '--model', join(runs, 'first'), '--data', join(dir, 'narrow.csv')), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
@@ -288,6 +311,6 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
   ])('%s', (_, run, status, message) => expectFailure(run(), status, message));
 
   it('makes no run folder when the data is bad', () => {
-    expect(readdirSync(runs).sort()).toEqual(['diverged', 'first', 'halves', 'interrupted', 'run-1', 'run-2', 'uninterrupted', 'whole']);
+    expect(readdirSync(runs).sort()).toEqual(['diverged', 'early', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
   });
 });

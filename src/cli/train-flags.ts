@@ -7,12 +7,13 @@ import type { RecLinkConfig } from '../model/config.js';
 import type { LossReduction } from '../nn/loss.js';
 import type { OptimizerKind } from '../train/optimizer.js';
 import type { ScheduleName, TrainingSettings } from '../train/settings.js';
+import type { BackendOptions } from './backend-flags.js';
 import { addConfigFlags, configOverrides, finiteNumber, integer, positiveInteger } from './config-flags.js';
 import type { RunSettings } from './run-checkpoint.js';
 import type { DataSettings } from './run-data.js';
 
 /** The options of `reclink train` as commander parses them; a flag not given is undefined. */
-export interface TrainOptions extends Record<string, unknown> {
+export interface TrainOptions extends BackendOptions, Record<string, unknown> {
   data?: string;
   trainSize?: number;
   testSize?: number;

@@ -1,6 +1,7 @@
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
+import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
@@ -35,6 +36,8 @@ export interface RunSummary {
   test: ReconstructionMetrics;
   /** Wall time of this command's training, evaluation and writing. */
   seconds: number;
+  /** The kernels it ran on: `js`, or `wasm` and its threads. */
+  backend: string;
 }
 
 /** Test digits the report shows. */
@@ -87,7 +90,14 @@ export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Str
     throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
   }
   const test = writeReport(plan, trainer, run);
-  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net) };
+}
+
+/** `js`, or `wasm` with its threads (`wasm, 2 threads`). */
+export function backendName(net: RecLinkNet): string {
+  const { backend } = net;
+  return backend instanceof WasmBackend ? `wasm, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : backend.name;
 }
 
 /** Puts `trainer` where the checkpoint left it; returns the epochs' wall times so far. */
@@ -132,5 +142,6 @@ function reportSettings(run: RunSettings, trainer: Trainer): Record<string, stri
     normalize: data.normalize,
     ...Object.fromEntries(shown),
     'best epoch': trainer.best?.epoch ?? 'none',
+    backend: backendName(trainer.net),
   };
 }

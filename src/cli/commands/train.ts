@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ReclinkError } from '../../errors.js';
+import type { Backend } from '../../linalg/backend.js';
 import { RecLinkNet } from '../../model/reclink-net.js';
 import { resolveTrainingSettings } from '../../train/settings.js';
+import { addBackendFlags, backendOf, releaseBackend } from '../backend-flags.js';
 import { print } from '../output.js';
 import { progressMode } from '../progress.js';
 import { loadRunCheckpoint } from '../run-checkpoint.js';
@@ -19,27 +21,37 @@ export function registerTrain(program: Command): void {
   const command = program
     .command('train')
     .description('train the network and write a run folder: config.json, metrics.csv, last and best checkpoints, report.html');
-  addTrainFlags(command)
-    .addHelpText('after', '\nCtrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues from it.')
+  addBackendFlags(addTrainFlags(command))
+    .addHelpText(
+      'after',
+      '\n--seed seeds the initial weights and the shuffling of the mini-batches; --split-seed the split.\n' +
+        'Ctrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues\n' +
+        'from it, bit for bit when it runs on the same backend.',
+    )
     .action(async (options: TrainOptions) => {
-      const plan = options.resume === undefined ? newRun(options) : resumedRun(options, options.resume);
-      const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
-      if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
-      else print(...resultLines(summary));
+      const backend = await backendOf(options);
+      try {
+        const plan = options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend);
+        const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
+        if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
+        else print(...resultLines(summary));
+      } finally {
+        await releaseBackend(backend);
+      }
     });
 }
 
-function newRun(options: TrainOptions): RunPlan {
+function newRun(options: TrainOptions, backend: Backend): RunPlan {
   const request = runRequest(options);
-  const net = new RecLinkNet(request.config);
+  const net = new RecLinkNet(request.config, { backend });
   const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
   const data = loadRunData(request.data, net.config.inputSize);
   return { folder: RunFolder.create(options.runsDir, options.name), net, data, training, resume: null };
 }
 
-function resumedRun(options: TrainOptions, target: string): RunPlan {
+function resumedRun(options: TrainOptions, target: string, backend: Backend): RunPlan {
   const { folder, checkpoint } = RunFolder.ofCheckpoint(target);
-  const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint);
+  const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint, { backend });
   if (run === null || resume === null) {
     throw new ReclinkError(`${checkpoint} has no training state to resume from, expected a run's last.safetensors`);
   }
@@ -52,7 +64,7 @@ function resumedRun(options: TrainOptions, target: string): RunPlan {
 function resultLines(s: RunSummary): string[] {
   const best = s.best ? `, best epoch ${s.best.epoch} (val MSE/pixel ${s.best.valMse.toPrecision(3)})` : '';
   return [
-    `${s.stopReason === 'early-stopping' ? 'stopped early' : 'done'}: ${s.epochs} epochs, ${s.steps} steps in ${s.seconds.toFixed(1)} s${best}`,
+    `${s.stopReason === 'early-stopping' ? 'stopped early' : 'done'}: ${s.epochs} epochs, ${s.steps} steps in ${s.seconds.toFixed(1)} s on ${s.backend}${best}`,
     `test (final weights): MSE/pixel ${s.test.mse.toPrecision(4)}, PSNR ${s.test.psnr.toFixed(2)} dB, SSE ${s.test.sse.toPrecision(6)} over ${s.test.samples} samples`,
     `wrote ${s.run}: config.json, metrics.csv, last.safetensors, best.safetensors, report.html`,
   ];
