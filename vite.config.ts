@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { CROSS_ORIGIN_ISOLATION } from './src/lab/serve.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -14,6 +15,12 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
   },
-  worker: { format: 'es' },
-  server: { host: '127.0.0.1', fs: { allow: [here('.')] } },
+  worker: {
+    format: 'es',
+    // The WebAssembly backend starts Node worker threads only when asked for more than one
+    // thread (a dynamic import the page never reaches: it uses one); leave that import alone.
+    rollupOptions: { external: ['node:worker_threads'] },
+  },
+  // Cross-origin isolation: the WebAssembly backend's shared memory needs it (as `reclink lab`'s headers).
+  server: { host: '127.0.0.1', fs: { allow: [here('.')] }, headers: CROSS_ORIGIN_ISOLATION },
 });

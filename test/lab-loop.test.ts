@@ -16,12 +16,16 @@ import { blobDataset } from './lab-helpers.js';
 function harness(tick = 10) {
   const events: LabEvent[] = [];
   const tasks: (() => void)[] = [];
+  const made = { backends: 0 };
   let clock = 0;
   const loop = new LabLoop({
     post: (event) => events.push(event),
     defer: (task) => tasks.push(task),
     now: () => (clock += tick),
-    backend: jsBackend,
+    makeBackend: async () => {
+      made.backends++;
+      return jsBackend;
+    },
     loadBundled: async () => blobDataset(),
     loadFiles: async (files) => {
       if (files[0].name.endsWith('.bad')) throw new ReclinkError(`${files[0].name}: not a data file`);
@@ -38,7 +42,7 @@ function harness(tick = 10) {
     return n;
   };
   const take = (): LabEvent[] => events.splice(0);
-  return { send, runTasks, take, tasks };
+  return { send, runTasks, take, tasks, made };
 }
 
 const of = <T extends LabEvent['type']>(events: LabEvent[], type: T): Extract<LabEvent, { type: T }>[] =>
@@ -52,7 +56,7 @@ describe('the training worker loop', () => {
     await lab.send({ type: 'start' });
     const events = lab.take();
     expect(of(events, 'error')).toEqual([{ type: 'error', source: 'training', message: 'no data loaded yet: choose the bundled digits or your own files' }]);
-    expect(lastStatus(events)).toMatchObject({ running: false, data: null, backend: 'js' });
+    expect(lastStatus(events)).toMatchObject({ running: false, data: null, backend: null });
   });
 
   it('loads data, then reports the first validation loss and a snapshot of every view', async () => {
@@ -62,7 +66,7 @@ describe('the training worker loop', () => {
     const [losses] = of(events, 'losses');
     expect(losses.restart).toBe(true);
     expect(losses.points).toEqual([{ step: 0, epoch: 0, train: null, validation: expect.any(Number) }]);
-    expect(lastStatus(events)).toMatchObject({ running: false, step: 0, data: { name: 'blobs', train: 96, validation: 32 }, settings: DEFAULT_LAB_SETTINGS });
+    expect(lastStatus(events)).toMatchObject({ running: false, step: 0, data: { name: 'blobs', train: 96, validation: 32 }, settings: DEFAULT_LAB_SETTINGS, backend: 'js' });
     const snapshot: LabSnapshot = of(events, 'snapshot')[0].snapshot;
     expect([snapshot.inputs.rows, snapshot.inputs.cols, snapshot.outputs.rows]).toEqual([SHOWN_SAMPLES, 225, SHOWN_SAMPLES]);
     expect([snapshot.inputWeight.rows, snapshot.inputWeight.cols, snapshot.outputWeight.rows, snapshot.outputWeight.cols]).toEqual([75, 225, 225, 75]);
@@ -122,6 +126,7 @@ describe('the training worker loop', () => {
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(of(events, 'snapshot')[0].snapshot.config.cycles).toBe(3);
     expect(Object.keys(of(events, 'snapshot')[0].snapshot.sample.tensors)).toContain('Z_rec.3');
+    expect(lab.made.backends).toBe(2); // a new network gets kernels of its own; a new learning rate does not
   });
 
   it('reports bad settings, bad files and missing samples as errors, and keeps going', async () => {
@@ -190,6 +195,9 @@ describe('the training worker loop', () => {
     await lab.send({ type: 'load', file: { name: 'junk.safetensors', bytes: new Uint8Array(4) } });
     const [failure] = of(lab.take(), 'error');
     expect(failure).toMatchObject({ source: 'checkpoint', message: expect.stringMatching(/^junk\.safetensors: truncated file of 4 bytes/) });
+    const normalised = encodeCheckpoint(new RecLinkNet(), { metadata: { normalizer: JSON.stringify({ kind: 'standardize', mean: 0.1, std: 0.3 }) } });
+    await lab.send({ type: 'load', file: { name: 'std.safetensors', bytes: normalised } });
+    expect(of(lab.take(), 'error')[0].message).toBe("std.safetensors: the model was trained on inputs normalised with standardize, expected none (the lab trains on the data's own values)");
   });
 
   it('runs an erratum\'s literal formula, and the sign error on the live network too', async () => {

@@ -9,6 +9,7 @@ interface Reply {
   status: number;
   type: string | undefined;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** A raw GET (the path is sent as written, so `..` is not normalised away by the client). */
@@ -19,7 +20,7 @@ function get(url: string, path: string, method = 'GET'): Promise<Reply> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
+      res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body, headers: res.headers }));
     });
     req.on('error', fail);
     req.end();
@@ -48,7 +49,9 @@ describe('serveLab', () => {
   it('listens on 127.0.0.1 and serves index.html at /', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const reply = await get(server.url, '/');
-    expect(reply).toEqual({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>lab</title>' });
+    expect(reply).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>lab</title>' });
+    // cross-origin isolated, for the WebAssembly backend's shared memory
+    expect(reply.headers).toMatchObject({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
   });
 
   it('serves assets with their content type', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReclinkError } from '../src/errors.js';
+import { jsBackend } from '../src/linalg/js-backend.js';
 import { zeros } from '../src/linalg/matrix.js';
 import { LabSession } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS, type LabSettings } from '../src/lab/settings.js';
@@ -34,21 +35,21 @@ describe('LabSession', () => {
     expect([session.step, session.epoch]).toEqual([36, 6]);
   });
 
-  it('changes the learning rate, optimizer and batch size without restarting; the architecture restarts', () => {
+  it('changes the learning rate, optimizer and batch size without restarting; not the architecture', () => {
     const session = new LabSession(blobDataset(), settings());
     session.trainStep();
     const after1 = weights(session);
-    expect(session.configure(settings({ lr: 0.001 }))).toBe(false);
-    expect(session.configure(settings({ lr: 0.001, optimizer: 'nesterov', batchSize: 32 }))).toBe(false);
+    session.configure(settings({ lr: 0.001 }));
+    session.configure(settings({ lr: 0.001, optimizer: 'nesterov', batchSize: 32 }));
     expect(weights(session)).toEqual(after1);
     const point = session.trainStep();
     expect(point).toMatchObject({ step: 2, epoch: 0 });
     expect(session.currentBatch.rows).toBe(32);
-    expect(session.configure(settings({ lr: 0.001, optimizer: 'nesterov', batchSize: 32, cycles: 3 }))).toBe(true);
-    expect([session.step, session.net.config.cycles]).toEqual([0, 3]);
+    expect(session.settings).toMatchObject({ lr: 0.001, optimizer: 'nesterov', batchSize: 32 });
+    expect(() => session.configure(settings({ cycles: 3 }))).toThrow('a new architecture or seed needs a new session');
   });
 
-  it('refuses a diverging step, keeps finite weights, and trains again after a lower rate and a reset', () => {
+  it('refuses a diverging step and keeps finite weights; a new session with a lower rate trains', () => {
     const session = new LabSession(blobDataset(), settings({ optimizer: 'sgd', lr: 10, outputActivation: 'identity' }));
     const attempt = (): void => {
       for (let i = 0; i < 50; i++) session.trainStep();
@@ -56,22 +57,20 @@ describe('LabSession', () => {
     expect(attempt).toThrow(ReclinkError);
     expect(attempt).toThrow(/^training diverged: the (loss|gradient norm|weight norm|validation loss) was .*; lower the learning rate \(now 10\) and reset$/);
     for (const p of session.net.parameters) expect(p.value.data.every(Number.isFinite)).toBe(true);
-    session.configure(settings({ optimizer: 'sgd', lr: 1e-4, outputActivation: 'identity' }));
-    session.reset();
-    expect(session.trainStep()).toMatchObject({ step: 1, train: expect.any(Number) });
+    const again = new LabSession(blobDataset(), settings({ optimizer: 'sgd', lr: 1e-4, outputActivation: 'identity' }));
+    expect(again.trainStep()).toMatchObject({ step: 1, train: expect.any(Number) });
   });
 
-  it('adopts a loaded network, its architecture kept across resets', () => {
-    const session = new LabSession(blobDataset(), settings());
+  it('starts from a loaded network, or from an architecture with the settings\u2019 cycles, activation and seed', () => {
     const loaded = new RecLinkNet({ hiddenSize: 20, cycles: 3, outputActivation: 'sigmoid', seed: 9 });
-    const point = session.adopt(loaded, 'm.safetensors');
-    expect(point).toEqual({ step: 0, epoch: 0, train: null, validation: session.validationLoss() });
-    expect(session.settings).toMatchObject({ cycles: 3, outputActivation: 'sigmoid' });
+    const session = new LabSession(blobDataset(), settings(), jsBackend, { net: loaded, source: 'm.safetensors' });
     expect(session.net).toBe(loaded);
-    session.trainStep();
-    session.reset();
-    expect(session.net.config).toMatchObject({ hiddenSize: 20, cycles: 3, outputActivation: 'sigmoid', seed: 0 });
-    expect(() => session.adopt(new RecLinkNet({ inputSize: 100 }), 'small.safetensors')).toThrow('small.safetensors: the model expects 100 inputs (inputSize), the data blobs has 225');
+    expect(session.settings).toMatchObject({ cycles: 3, outputActivation: 'sigmoid' });
+    expect(session.firstPoint()).toEqual({ step: 0, epoch: 0, train: null, validation: session.validationLoss() });
+    const fresh = new LabSession(blobDataset(), settings({ seed: 2 }), jsBackend, session.net.config);
+    expect(fresh.net.config).toMatchObject({ hiddenSize: 20, cycles: 2, outputActivation: 'relu', seed: 2 });
+    const small = { net: new RecLinkNet({ inputSize: 100 }), source: 'small.safetensors' };
+    expect(() => new LabSession(blobDataset(), settings(), jsBackend, small)).toThrow('small.safetensors: the model expects 100 inputs (inputSize), the data blobs has 225');
   });
 
   it('traces a validation sample and refuses one that does not exist', () => {

@@ -1,39 +1,51 @@
 // End to end: `reclink lab` serves the built page on 127.0.0.1, and Debian's chromium, headless
 // (never a downloaded browser), trains, draws reconstructions and round-trips a checkpoint.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
+import { MNIST15_PATH } from '../src/data/mnist15.js';
+import { bundledDataset } from '../src/lab/data-files.js';
+import { evaluate } from '../src/train/evaluate.js';
+import { ended, reclink, root, startReclink, type Ended } from './cli-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`lab end-to-end test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
-const ARTEFACTS = resolve('test-results');
+const ARTEFACTS = join(root, 'test-results');
+/** How long to wait for the page to show a change (a validation pass takes about a second). */
+const PATIENCE = { timeout: 15_000 };
 /** Loss per sample the training batch must fall below (it starts near 19 on the bundled digits). */
 const LOSS_THRESHOLD = 8;
 
-/** Starts `reclink lab --port 0` and resolves with the URL it prints. */
-function startLab(): Promise<{ lab: ChildProcess; url: string }> {
-  const lab = spawn(process.execPath, [resolve('bin/reclink.js'), 'lab', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A 28 × 28 grey PNG (resampled to 15 × 15 by the loader), its pixels a ramp scaled by `n`. */
+function grey28(n: number): Buffer {
+  const png = new PNG({ width: 28, height: 28 });
+  for (let p = 0; p < 28 * 28; p++) png.data.set([(p * n) % 256, (p * n) % 256, (p * n) % 256, 255], 4 * p);
+  return PNG.sync.write(png);
+}
+
+/** The URL `reclink lab` prints once it listens. */
+function labUrl(lab: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((done, fail) => {
     let output = '';
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
+    lab.stdout.on('data', (chunk: string) => {
+      output += chunk;
       const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
-      if (url) done({ lab, url });
-    };
-    lab.stdout.on('data', read);
-    lab.stderr.on('data', read);
-    lab.once('exit', (code) => fail(new Error(`reclink lab exited with ${code}: ${output}`)));
+      if (url) done(url);
+    });
+    lab.once('close', (code) => fail(new Error(`reclink lab exited with ${code}: ${output}`)));
   });
 }
 
 describe('the lab in a browser', () => {
-  let lab: ChildProcess;
+  let lab: ChildProcessWithoutNullStreams;
+  let finished: Promise<Ended>;
   let url: string;
   let context: BrowserContext;
   let page: Page;
@@ -42,7 +54,9 @@ describe('the lab in a browser', () => {
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    ({ lab, url } = await startLab());
+    lab = startReclink(root, 'lab', '--port', '0');
+    finished = ended(lab);
+    url = await labUrl(lab);
     context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -56,7 +70,7 @@ describe('the lab in a browser', () => {
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  }, 120_000);
+  }, 60_000);
 
   afterAll(async () => {
     await context?.close();
@@ -64,17 +78,17 @@ describe('the lab in a browser', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasChromium)('trains, draws reconstructions and round-trips a checkpoint, without a console error', async () => {
+  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, round-trips checkpoints with the command line and loads data, without a console error', async () => {
     await page.goto(url);
-    await expect.poll(() => page.textContent('#status'), { timeout: 15_000 }).toMatch(/^Paused · step 0/);
-    const firstValidation = Number(await page.textContent('#readout-validation'));
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
+    const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
     expect(firstValidation).toBeGreaterThan(LOSS_THRESHOLD);
 
     await page.keyboard.press('Space');
     await page.getByRole('tab', { name: 'Training' }).click();
     await page.waitForFunction((threshold) => Number(document.querySelector('#readout-train')?.textContent) < threshold, LOSS_THRESHOLD, { timeout: 30_000 });
     await page.getByRole('button', { name: /^Pause/ }).click();
-    await expect.poll(() => page.textContent('#status')).toMatch(/^Paused/);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused/);
 
     // The reconstruction rows (every second row of tiles) hold bright pixels: the digits are drawn.
     const bright = await page.evaluate(() => {
@@ -94,7 +108,7 @@ describe('the lab in a browser', () => {
     // The sign error of 3.2, run on the trained network: the loss rises.
     await page.keyboard.press('7');
     await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
-    await expect.poll(() => page.textContent('#panel-errata'), { timeout: 15_000 }).toContain('the exact opposite of the gradient');
+    await expect.poll(() => page.textContent('#panel-errata'), PATIENCE).toContain('the exact opposite of the gradient');
     await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
 
     // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
@@ -104,16 +118,36 @@ describe('the lab in a browser', () => {
     const { net, metadata } = decodeCheckpoint(new Uint8Array(readFileSync(saved)), saved);
     expect(metadata.source).toBe('reclink lab');
     expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
+    const savedValidation = evaluate(net, bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 64).loss;
+    expect(savedValidation).toBeLessThan(firstValidation * 0.75);
+    const validation = async (): Promise<number> => Number.parseFloat(String(await page.textContent('#readout-validation')));
     await page.keyboard.press('r');
-    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBe(firstValidation);
+    await expect.poll(validation, PATIENCE).toBe(firstValidation);
     await page.setInputFiles('#load', saved);
-    await expect.poll(async () => Number(await page.textContent('#readout-validation'))).toBeLessThan(firstValidation / 2);
+    await expect.poll(validation, PATIENCE).toBeCloseTo(savedValidation, 2);
     expect(await page.textContent('#status')).toMatch(/^Paused · step 0/);
     expect(problems).toEqual([]);
 
+    // The command line reads what the page saved, and the page what `reclink train` writes.
+    const evaluated = reclink('eval', '--model', saved, '--data', 'bundled', '--json');
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const trained = reclink('train', '--epochs', '1', '--cycles', '3', '--runs-dir', scratch, '--name', 'cli', '--json');
+    expect(trained.status, trained.stderr).toBe(0);
+    await page.setInputFiles('#load', join(scratch, 'cli', 'last.safetensors'));
+    await expect.poll(() => page.inputValue('input[name="cycles"]'), PATIENCE).toBe('3');
+    expect(await page.isHidden('#checkpoint-error')).toBe(true);
+
+    // The learner's own data: the command line's errors, shown in the page; PNG images decoded by the browser.
+    await page.setInputFiles('#data-files', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.1,0.2,0.3\n') });
+    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (inputSize)');
+    expect(await page.textContent('#data-name')).toMatch(/^bundled MNIST-15: /);
+    await page.setInputFiles('#data-files', [3, 1, 2, 5, 4].map((n) => ({ name: `digit-${n}.png`, mimeType: 'image/png', buffer: grey28(n) })));
+    await expect.poll(() => page.textContent('#data-name'), PATIENCE).toBe('5 PNG images: 4 training and 1 validation samples.');
+    expect(await page.isHidden('#data-error')).toBe(true);
+    expect(problems).toEqual([]);
+
     // Ctrl-C stops the server cleanly.
-    const exit = new Promise<number | null>((done) => lab.once('exit', done));
     lab.kill('SIGINT');
-    expect(await exit).toBe(0);
+    expect((await finished).status).toBe(0);
   });
 });

@@ -61,13 +61,13 @@ export class Controls {
     text('readout-step', status.step.toLocaleString('en-US'));
     text('readout-epoch', String(status.epoch));
     text('readout-train', train === null ? '–' : formatNumber(train));
-    text('readout-validation', validation === null ? '–' : formatNumber(validation.loss));
-    text('readout-validation-when', validation === null || validation.epoch === 0 ? 'validation loss, at start' : `validation loss, epoch ${validation.epoch}`);
+    const when = validation === null ? '' : validation.epoch === 0 ? 'at start' : `epoch ${validation.epoch}`;
+    byId('readout-validation', HTMLElement).replaceChildren(validation === null ? '–' : formatNumber(validation.loss), ' ', small(when));
     text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation.loss / snapshot.config.inputSize));
     text('readout-speed', status.samplesPerSecond === null ? '–' : Math.round(status.samplesPerSecond).toLocaleString('en-US'));
     text('data-name', status.data ? `${status.data.name}: ${status.data.train.toLocaleString('en-US')} training and ${status.data.validation.toLocaleString('en-US')} validation samples.` : 'Loading the bundled digits…');
-    const state = status.running ? 'Training' : status.data ? 'Paused' : 'Loading';
-    text('status', `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels`);
+    const state = status.running ? 'Training' : 'Paused';
+    text('status', status.data ? `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels` : 'Loading…');
   }
 
   /** Shows an error from the worker next to the control it concerns. */
@@ -149,6 +149,12 @@ export class Controls {
     event.preventDefault();
     action();
   }
+}
+
+function small(value: string): HTMLElement {
+  const element = document.createElement('small');
+  element.textContent = value;
+  return element;
 }
 
 function kbd(key: string): HTMLElement {

@@ -1,10 +1,10 @@
 // The training worker: runs a LabLoop, so that the page never waits for a step.
 import { ReclinkError } from '../src/errors.js';
-import { jsBackend } from '../src/linalg/js-backend.js';
 import { DEFAULT_CONFIG } from '../src/model/config.js';
 import { bundledDataset, fileDataset } from '../src/lab/data-files.js';
 import { LabLoop } from '../src/lab/loop.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
+import { makeBackend } from './backend.js';
 import { decodePng } from './png-decoder.js';
 
 /** The part of a dedicated worker's global scope used here (the DOM library types `self` as a window). */
@@ -28,7 +28,7 @@ const loop = new LabLoop({
     channel.port2.postMessage(null);
   },
   now: () => performance.now(),
-  backend: jsBackend,
+  makeBackend,
   loadBundled: async () => bundledDataset(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
   loadFiles: (files) => fileDataset(files, DEFAULT_CONFIG.inputSize, decodePng),
 });

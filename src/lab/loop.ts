@@ -1,12 +1,13 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, fromValues } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, rowRange, type LabDataset, type LossPoint } from './session.js';
-import { checkSettings, DEFAULT_LAB_SETTINGS, type LabSettings } from './settings.js';
+import { checkSettings, DEFAULT_LAB_SETTINGS, needsRebuild, type LabSettings } from './settings.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -18,8 +19,8 @@ export interface LoopHost {
   defer(task: () => void): void;
   /** Milliseconds, monotonic. */
   now(): number;
-  /** The kernels to train with. */
-  backend: Backend;
+  /** Kernels to train with, on memory of their own: each new network gets new ones (the WebAssembly heap never frees). */
+  makeBackend(): Promise<Backend>;
   /** The bundled digits. */
   loadBundled(): Promise<LabDataset>;
   /** The learner's files, checked with the command line's loaders. */
@@ -74,14 +75,16 @@ export class LabLoop {
         this.samplesPerSecond = null;
         this.post([this.requireSession().trainStep()], false);
         return this.postSnapshot();
-      case 'reset':
-        this.running = false;
-        this.post([this.requireSession().reset()], true);
-        return this.postSnapshot();
+      case 'reset': {
+        const { dataset, net } = this.requireSession();
+        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
+      }
       case 'settings':
         return this.configure(command.settings);
-      case 'data':
-        return this.useData(command.files.length === 0 ? await this.host.loadBundled() : await this.host.loadFiles(command.files));
+      case 'data': {
+        const dataset = command.files.length === 0 ? await this.host.loadBundled() : await this.host.loadFiles(command.files);
+        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend()));
+      }
       case 'inspect':
         this.requireSession().sampleTrace(command.sample);
         this.sample = command.sample;
@@ -110,32 +113,43 @@ export class LabLoop {
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
-  /** Continues from a checkpoint: its weights and architecture, a fresh optimizer, step 0. */
-  private load(file: LabFile): void {
-    const session = this.requireSession();
-    const { net } = decodeCheckpoint(file.bytes, file.name, { backend: this.host.backend });
-    this.running = false;
-    this.post([session.adopt(net, file.name)], true);
-    this.settings = session.settings;
-    this.postSnapshot();
-  }
-
-  private configure(settings: LabSettings): void {
-    this.settings = checkSettings({ ...settings });
-    if (this.session?.configure(this.settings)) {
-      this.running = false;
-      this.post([{ step: 0, epoch: 0, train: null, validation: this.session.validationLoss() }], true);
-      this.postSnapshot();
-    } else {
-      this.postStatus();
+  /**
+   * Continues from a checkpoint (the lab's, or a `reclink train` run's): its weights and
+   * architecture, a fresh optimizer, step 0. A run that normalised its inputs is refused:
+   * the lab trains on the data's own values.
+   */
+  private async load(file: LabFile): Promise<void> {
+    const { dataset } = this.requireSession();
+    const backend = await this.host.makeBackend();
+    const { net, metadata } = decodeCheckpoint(file.bytes, file.name, { backend });
+    const normalisation = normalisationOf(metadata, file.name);
+    if (normalisation !== 'none') {
+      throw new ReclinkError(`${file.name}: the model was trained on inputs normalised with ${normalisation}, expected none (the lab trains on the data's own values)`);
     }
+    const session = new LabSession(dataset, this.settings, backend, { net, source: file.name });
+    this.settings = session.settings;
+    this.begin(session);
   }
 
-  private useData(dataset: LabDataset): void {
+  /** New settings: a new architecture or seed restarts (a new session), the rest applies at once. */
+  private async configure(settings: LabSettings): Promise<void> {
+    const next = checkSettings({ ...settings });
+    const session = this.session;
+    if (session && needsRebuild(this.settings, next)) {
+      this.settings = next;
+      return this.begin(new LabSession(session.dataset, next, await this.host.makeBackend(), session.net.config));
+    }
+    session?.configure(next);
+    this.settings = next;
+    this.postStatus();
+  }
+
+  /** Paused at step 0 of a new session: the first loss point (the curves start over) and a snapshot. */
+  private begin(session: LabSession): void {
     this.running = false;
-    this.session = new LabSession(dataset, this.settings, this.host.backend);
-    this.sample = 0;
-    this.post([{ step: 0, epoch: 0, train: null, validation: this.session.validationLoss() }], true);
+    this.session = session;
+    this.sample = Math.min(this.sample, session.dataset.validation.rows - 1);
+    this.post([session.firstPoint()], true);
     this.postSnapshot();
   }
 
@@ -196,7 +210,7 @@ export class LabLoop {
         epoch: session?.epoch ?? 0,
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
-        backend: this.host.backend.name,
+        backend: session?.backend.name ?? null,
         samplesPerSecond: this.running ? this.samplesPerSecond : null,
       },
     });
@@ -212,6 +226,16 @@ export class LabLoop {
     const message = error instanceof Error ? error.message : String(error);
     this.host.post({ type: 'error', source, message });
     this.postStatus();
+  }
+}
+
+/** The input normalisation a `reclink train` checkpoint records (`none` in any other). */
+function normalisationOf(metadata: Record<string, string>, source: string): NormalizationName {
+  if (metadata.normalizer === undefined) return 'none';
+  try {
+    return Normalizer.fromJSON(JSON.parse(metadata.normalizer)).kind;
+  } catch (error) {
+    throw new ReclinkError(`${source}: the metadata normalizer is not valid (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 

@@ -39,8 +39,8 @@ export interface LabStatus {
   settings: LabSettings;
   /** The data in use, or null before any has loaded. */
   data: { name: string; train: number; validation: number } | null;
-  /** The kernels in use (`js`, `wasm`). */
-  backend: string;
+  /** The kernels in use (`js`, `wasm`), or null before any data has loaded. */
+  backend: string | null;
   /** Training speed over the last stretch of steps, or null when paused. */
   samplesPerSecond: number | null;
 }

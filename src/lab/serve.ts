@@ -24,6 +24,15 @@ export interface LabServer {
   close(): Promise<void>;
 }
 
+/**
+ * The headers that make the page cross-origin isolated, which shared WebAssembly memory
+ * (the WebAssembly backend's) needs in a browser. Everything the page loads is its own.
+ */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = Object.freeze({
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+});
+
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -86,6 +95,7 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
     'content-length': info.size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    ...CROSS_ORIGIN_ISOLATION,
   });
   if (request.method === 'HEAD') return void response.end();
   createReadStream(file).pipe(response);

@@ -32,6 +32,12 @@ export interface LossPoint {
   validation: number | null;
 }
 
+/** A network loaded from a checkpoint, and the file's name for errors. */
+export interface LoadedNet {
+  net: RecLinkNet;
+  source: string;
+}
+
 /** The lab never stops on its own: a run is as many epochs as the learner lets it train. */
 const ENDLESS = Number.MAX_SAFE_INTEGER;
 /** SGD's momentum when the lab offers it. */
@@ -39,36 +45,43 @@ const MOMENTUM = 0.9;
 
 /**
  * A training run the page drives one step at a time: a `Trainer` over the network and an
- * optimizer made from the lab's settings. Steps and epochs count from the last reset, across
- * the trainers that a new batch size or optimizer brings. It has no timers and no DOM; the
- * worker loop calls it.
+ * optimizer made from the lab's settings. Steps and epochs count from the start, across the
+ * trainers that a new batch size or optimizer brings; a reset is a new session. It has no
+ * timers and no DOM; the worker loop calls it.
  */
 export class LabSession {
   net!: RecLinkNet;
   private current: LabSettings;
-  /** The architecture besides cycles and output activation (a loaded checkpoint may change it). */
-  private architecture: RecLinkConfig;
   private optimizer!: Optimizer;
   private trainer!: Trainer;
-  /** Steps and epochs of the trainers before the current one, since the last reset. */
+  /** Steps and epochs of the trainers before the current one. */
   private done = { steps: 0, epochs: 0 };
   private readonly batchCopy: BatchMatrix;
   private lastBatch: Matrix | null = null;
   private stepPoint: LossPoint | null = null;
 
+  /**
+   * A run from step 0 on `dataset`: a fresh network of the architecture `start` (default:
+   * the exercise's) with the settings' cycles, output activation and seed; or `start` itself,
+   * a loaded network, whose cycles and output activation then replace the settings'.
+   */
   constructor(
     readonly dataset: LabDataset,
     settings: LabSettings,
-    private readonly backend: Backend = jsBackend,
-    architecture: RecLinkConfig = { ...DEFAULT_CONFIG },
+    readonly backend: Backend = jsBackend,
+    start: RecLinkConfig | LoadedNet = DEFAULT_CONFIG,
   ) {
     if (dataset.train.rows < 1 || dataset.validation.rows < 1) {
       throw new ReclinkError(`${dataset.name} has ${dataset.train.rows} training and ${dataset.validation.rows} validation samples, expected at least one of each`);
     }
     this.current = checkSettings({ ...settings });
-    this.architecture = { ...architecture };
     this.batchCopy = new BatchMatrix(backend, dataset.train.cols, 'float32');
-    this.reset();
+    if ('net' in start) {
+      this.adopt(start);
+    } else {
+      const { cycles, outputActivation, seed } = this.current;
+      this.start(new RecLinkNet({ ...start, inputSize: dataset.train.cols, cycles, outputActivation, seed }, { backend }));
+    }
   }
 
   /** The settings in force. */
@@ -76,66 +89,56 @@ export class LabSession {
     return { ...this.current };
   }
 
-  /** Steps since the last reset. */
+  /** Steps since the start. */
   get step(): number {
     return this.done.steps + this.trainer.position.globalStep;
   }
 
-  /** Epochs completed since the last reset. */
+  /** Epochs completed since the start. */
   get epoch(): number {
     return this.done.epochs + this.trainer.position.epochsDone;
   }
 
   /**
    * Applies new settings: the learning rate at the next step; a new optimizer (fresh state)
-   * or batch size from the next step, the epoch starting over; a new architecture or seed
-   * restarts training. Returns true when it restarted.
+   * or batch size from the next step, the epoch starting over. A new architecture or seed
+   * needs a new session (`needsRebuild`).
    */
-  configure(settings: LabSettings): boolean {
+  configure(settings: LabSettings): void {
     const next = checkSettings({ ...settings });
     const previous = this.current;
+    if (needsRebuild(previous, next)) throw new Error('a new architecture or seed needs a new session');
     this.current = next;
-    if (needsRebuild(previous, next)) {
-      this.reset();
-      return true;
-    }
     if (next.optimizer !== previous.optimizer) this.optimizer = makeOptimizer(this.net, next.optimizer, next.lr);
     else this.optimizer.lr = next.lr;
-    if (next.optimizer !== previous.optimizer || next.batchSize !== previous.batchSize) this.newTrainer();
-    return false;
+    if (next.optimizer !== previous.optimizer || next.batchSize !== previous.batchSize) this.replaceTrainer();
   }
 
-  /** A fresh network from the seed, step 0; returns the first point (validation loss only). */
-  reset(): LossPoint {
-    const { cycles, outputActivation, seed } = this.current;
-    const config = { ...this.architecture, inputSize: this.dataset.train.cols, cycles, outputActivation, seed };
-    return this.start(new RecLinkNet(config, { backend: this.backend }));
+  /** The point at step 0: the validation loss alone. */
+  firstPoint(): LossPoint {
+    return { step: 0, epoch: 0, train: null, validation: this.validationLoss() };
   }
 
-  /**
-   * Continues from `net` (a loaded checkpoint): its architecture, cycles and output activation
-   * replace the settings'; the optimizer starts fresh and the steps count from 0.
-   */
-  adopt(net: RecLinkNet, source: string): LossPoint {
+  /** Starts from a loaded network: its cycles and output activation replace the settings'. */
+  private adopt({ net, source }: LoadedNet): void {
     const { inputSize, cycles, outputActivation } = net.config;
     if (inputSize !== this.dataset.train.cols) {
       throw new ReclinkError(`${source}: the model expects ${inputSize} inputs (inputSize), the data ${this.dataset.name} has ${this.dataset.train.cols}`);
     }
     this.current = checkSettings({ ...this.current, cycles, outputActivation });
-    this.architecture = { ...net.config };
-    return this.start(net);
+    this.start(net);
   }
 
   /**
    * One optimizer step on the next mini-batch; the validation loss is measured when it ends
    * an epoch. A loss, gradient or weight that is not finite stops the step and throws (the
-   * trainer's divergence guard): the weights stay finite, and a reset starts over.
+   * trainer's divergence guard): the weights stay finite; a new session starts over.
    */
   trainStep(): LossPoint {
     this.stepPoint = null;
     if (!this.trainer.runStep() && this.trainer.divergence) {
       const { message } = this.trainer.divergence;
-      this.newTrainer();
+      this.replaceTrainer();
       throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and reset`);
     }
     if (this.stepPoint === null) throw new Error('the trainer took no step');
@@ -166,29 +169,32 @@ export class LabSession {
     return this.lastBatch ?? rowRange(this.dataset.train, 0, Math.min(this.current.batchSize, this.dataset.train.rows));
   }
 
-  private start(net: RecLinkNet): LossPoint {
+  private start(net: RecLinkNet): void {
     this.net = net;
     this.optimizer = makeOptimizer(net, this.current.optimizer, this.current.lr);
-    this.done = { steps: 0, epochs: 0 };
-    this.lastBatch = null;
-    this.newTrainer();
-    return { step: 0, epoch: 0, train: null, validation: this.validationLoss() };
+    this.trainer = this.makeTrainer();
   }
 
-  /** A trainer for the current network, optimizer and batch size, continuing the step count. */
-  private newTrainer(): void {
-    if (this.trainer?.net === this.net) this.done = { steps: this.step, epochs: this.epoch };
+  /** A new trainer for the current optimizer and batch size; the step count goes on. */
+  private replaceTrainer(): void {
+    this.done = { steps: this.step, epochs: this.epoch };
+    this.trainer = this.makeTrainer();
+  }
+
+  /** A trainer for the network, optimizer and batch size, reporting each step to `trainStep`. */
+  private makeTrainer(): Trainer {
     const { batchSize, seed } = this.current;
-    this.trainer = new Trainer(this.net, this.optimizer, this.dataset.train, this.dataset.validation, { epochs: ENDLESS, batchSize, seed });
-    this.trainer.on('batch', (event) => {
+    const trainer = new Trainer(this.net, this.optimizer, this.dataset.train, this.dataset.validation, { epochs: ENDLESS, batchSize, seed });
+    trainer.on('batch', (event) => {
       const x = this.net.lastInput(); // the batch, until the next pass
       this.lastBatch = this.batchCopy.rows(x.rows);
       this.lastBatch.data.set(x.data);
       this.stepPoint = { step: this.done.steps + event.globalStep, epoch: this.epoch, train: event.loss, validation: null };
     });
-    this.trainer.on('epoch', (event) => {
+    trainer.on('epoch', (event) => {
       if (this.stepPoint) this.stepPoint = { ...this.stepPoint, epoch: this.epoch, validation: event.valLoss };
     });
+    return trainer;
   }
 }
 

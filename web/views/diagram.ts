@@ -42,7 +42,7 @@ export function architectureDiagram(config: RecLinkConfig): SVGSVGElement {
   const loss = `<text class="loss" x="${y.x + W / 2}" y="${y.y + H + 30}" text-anchor="middle">E = Σ (X − Y)²</text>
     ${label('the target is the input', y.x + W / 2, y.y + H + 50, 'middle')}`;
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 -24 1150 310');
+  svg.setAttribute('viewBox', '0 -24 1180 310');
   svg.setAttribute('class', 'diagram');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `X (N×${D}) feeds an input layer Z_in (N×${Hd}) and, through ${every(s)}, a link layer Z_link (N×${Hd}); Z_in feeds a recurrent layer run ${T} times with shared weights; S = Z_rec(${T}) + Z_link feeds the output Y (N×${D}), trained to equal X.`);
