@@ -4,6 +4,8 @@ import { laneMask, laneSums, madd, storePair } from './lanes';
 
 /** Rows of A and B one pass of the K loop covers before the C tiles are written back. */
 const KC: i32 = 256;
+/** Up to this depth (a batch of one: an outer product), rows of C are done one at a time. */
+const SMALL_K: i32 = 2;
 
 /**
  * C[i, :] (+)= Σ_p A[i, p] · B[p, :] for the rows i of C in [r0, r1): the product kernel.
@@ -23,7 +25,7 @@ export function gemmRows(a: usize, aRow: usize, aCol: usize, b: usize, c: usize,
     const ap = a + <usize>p * aCol;
     const bp = b + <usize>p * row;
     let i = r0;
-    for (; i + 4 <= r1; i += 4) {
+    for (; i + 4 <= r1 && k > SMALL_K; i += 4) {
       const ai = ap + <usize>i * aRow;
       const ci = c + <usize>i * row;
       for (let j = 0; j < n; j += 8) {
@@ -173,17 +175,37 @@ function dot1x8(a: usize, b: usize, n: i32, k: i32, j: i32, c: usize, acc: bool)
   storePair(c, lo, hi, min(8, n - j));
 }
 
-/** T[p, j] = B[j, p] for the rows p of T in [r0, r1): B (n × k) into T (k × n). */
+/** T[p, j] = B[j, p] for the rows p of T in [r0, r1): B (n × k) into T (k × n), 4 × 4 blocks at a time. */
 export function transposeRows(b: usize, t: usize, n: i32, k: i32, r0: i32, r1: i32): void {
   const kb = <usize>k << 2;
   const row = <usize>n << 2;
-  // Eight rows of T at a time: each row of B is read one cache line at a time.
-  for (let p0 = r0; p0 < r1; p0 += 8) {
-    const p1 = min(p0 + 8, r1);
-    for (let j = 0; j < n; j++) {
-      const src = b + <usize>j * kb;
-      const dst = t + (<usize>j << 2);
-      for (let p = p0; p < p1; p++) store<f32>(dst + <usize>p * row, load<f32>(src + (<usize>p << 2)));
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const s0 = b + <usize>j * kb, s1 = s0 + kb, s2 = s1 + kb, s3 = s2 + kb;
+    const d = t + (<usize>j << 2);
+    let p = r0;
+    for (; p + 4 <= r1; p += 4) {
+      const o = <usize>p << 2;
+      const x0 = v128.load(s0 + o), x1 = v128.load(s1 + o), x2 = v128.load(s2 + o), x3 = v128.load(s3 + o);
+      const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      const dp = d + <usize>p * row;
+      v128.store(dp, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+      v128.store(dp + row, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+      v128.store(dp + 2 * row, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+      v128.store(dp + 3 * row, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
     }
+    for (; p < r1; p++) {
+      const o = <usize>p << 2;
+      const dp = d + <usize>p * row;
+      store<f32>(dp, load<f32>(s0 + o));
+      store<f32>(dp, load<f32>(s1 + o), 4);
+      store<f32>(dp, load<f32>(s2 + o), 8);
+      store<f32>(dp, load<f32>(s3 + o), 12);
+    }
+  }
+  for (; j < n; j++) {
+    const s = b + <usize>j * kb;
+    for (let p = r0; p < r1; p++) store<f32>(t + <usize>p * row + (<usize>j << 2), load<f32>(s + (<usize>p << 2)));
   }
 }
