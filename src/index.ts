@@ -14,3 +14,5 @@ export { SquaredError, type LossReduction } from './nn/loss.js';
 export { DEFAULT_CONFIG, resolveConfig, linkWidth, type RecLinkConfig, type InitName } from './model/config.js';
 export { RecLinkNet, type ModelOptions, type GradientResult } from './model/reclink-net.js';
 export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
+export { runBench, FLOPS_PER_SAMPLE, type BenchOptions, type BenchResult, type BenchReport } from './bench/run-bench.js';
+export { formatBench } from './bench/format-bench.js';
