@@ -2,8 +2,8 @@
 // the K loop not unrolled, the micro-kernel inlined, blocked along K).
 import { laneMask, laneSums, madd, storePair } from './lanes';
 
-/** Rows of A and B one pass of the K loop covers before the C tiles are written back. */
-const KC: i32 = 256;
+/** Rows of A and B one pass of the K loop covers before the C tiles are written back (measured: 128). */
+const KC: i32 = 128;
 /** Up to this depth (a batch of one: an outer product), rows of C are done one at a time. */
 const SMALL_K: i32 = 2;
 
@@ -19,6 +19,7 @@ export function gemmRows(a: usize, aRow: usize, aCol: usize, b: usize, c: usize,
     if (!acc) memory.fill(c + <usize>r0 * row, 0, <usize>(r1 - r0) * row);
     return;
   }
+  const transposedA = aRow == 4;
   for (let p = 0; p < k; p += KC) {
     const depth = min(KC, k - p);
     const add = acc || p > 0;
@@ -30,10 +31,29 @@ export function gemmRows(a: usize, aRow: usize, aCol: usize, b: usize, c: usize,
       const ci = c + <usize>i * row;
       for (let j = 0; j < n; j += 8) {
         const at = <usize>j << 2;
-        tile4x8(ai, aRow, aCol, bp + at, row, ci + at, row, depth, add, min(8, n - j));
+        // Two copies of the tile, each with its A addressing fixed (fewer address sums in the loop).
+        if (transposedA) tile4x8(ai, aCol, true, bp + at, row, ci + at, row, depth, add, min(8, n - j));
+        else tile4x8(ai, aRow, false, bp + at, row, ci + at, row, depth, add, min(8, n - j));
       }
     }
     for (; i < r1; i++) rowTiles(ap + <usize>i * aRow, aCol, bp, row, c + <usize>i * row, n, depth, add);
+  }
+}
+
+/** C[e] += Σ_t partial_t[e] for the elements e in [e0, e1), the `count` partials (each `size` floats) in order. */
+export function sumPartials(c: usize, partials: usize, size: i32, count: i32, e0: i32, e1: i32): void {
+  const stride = <usize>size << 2;
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) {
+    let sum = v128.load(c + o);
+    for (let t = 0; t < count; t++) sum = f32x4.add(sum, v128.load(partials + <usize>t * stride + o));
+    v128.store(c + o, sum);
+  }
+  for (; o < (<usize>e1 << 2); o += 4) {
+    let sum = load<f32>(c + o);
+    for (let t = 0; t < count; t++) sum += load<f32>(partials + <usize>t * stride + o);
+    store<f32>(c + o, sum);
   }
 }
 
@@ -46,12 +66,12 @@ function rowTiles(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n: i32
 }
 
 /**
- * C[0..4, 0..w) (+)= Σ_p A[r, p] B[p, 0..w). Columns past w are computed from whatever
- * follows B's row (allocations are padded) and not stored.
+ * C[0..4, 0..w) (+)= Σ_p A[r, p] B[p, 0..w). A[r, p] is at a + r·step + 4p, or, when
+ * `transposedA`, at a + 4r + p·step. Columns past w are computed from whatever follows
+ * B's row (allocations are padded) and not stored.
  */
 @inline
-function tile4x8(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize, k: i32, acc: bool, w: i32): void {
-  const a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+function tile4x8(a: usize, step: usize, transposedA: bool, b: usize, bRow: usize, c: usize, cRow: usize, k: i32, acc: bool, w: i32): void {
   const c1 = c + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
   let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
   if (acc) {
@@ -60,19 +80,20 @@ function tile4x8(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: u
     x20 = v128.load(c2); x21 = v128.load(c2, 16);
     x30 = v128.load(c3); x31 = v128.load(c3, 16);
   }
-  let pa: usize = 0;
+  const r1 = step, r2 = r1 + step, r3 = r2 + step;
+  let pa = a;
   let pb = b;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let s = v128.load32_splat(a + pa);
+    let s = v128.load32_splat(pa);
     x00 = madd(x00, s, b0); x01 = madd(x01, s, b1);
-    s = v128.load32_splat(a1 + pa);
+    s = transposedA ? v128.load32_splat(pa, 4) : v128.load32_splat(pa + r1);
     x10 = madd(x10, s, b0); x11 = madd(x11, s, b1);
-    s = v128.load32_splat(a2 + pa);
+    s = transposedA ? v128.load32_splat(pa, 8) : v128.load32_splat(pa + r2);
     x20 = madd(x20, s, b0); x21 = madd(x21, s, b1);
-    s = v128.load32_splat(a3 + pa);
+    s = transposedA ? v128.load32_splat(pa, 12) : v128.load32_splat(pa + r3);
     x30 = madd(x30, s, b0); x31 = madd(x31, s, b1);
-    pa += aCol;
+    pa += transposedA ? step : 4;
     pb += bRow;
   }
   storePair(c, x00, x01, w);

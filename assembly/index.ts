@@ -2,7 +2,7 @@
 // arguments in the job block and runs the job, on this thread or split between threads.
 // Pointers are byte offsets into the shared memory; sizes count float32 elements.
 import { SIGMOID } from './elementwise';
-import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr } from './jobs';
+import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr, splits, threadCount } from './jobs';
 
 export { configure, stopWorkers, workerLoop } from './jobs';
 
@@ -27,8 +27,21 @@ export function matmulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
   gemm(a, <usize>k << 2, 4, b, c, m, n, k, acc);
 }
 
-/** C (+)= Aᵀ·B, with A k×m, B k×n, C m×n. */
-export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
+/**
+ * C (+)= Aᵀ·B, with A k×m, B k×n, C m×n (k is the batch in a weight gradient). Threads
+ * split the rows of C; or, when reading the other threads' rows of A and B would cost
+ * more than adding m×n partial sums, the batch: each thread sums its rows, into C or into
+ * its partial in `partials` ((threads − 1)·m·n floats), and the partials are added in order.
+ */
+export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool, partials: usize): void {
+  const cost = macCost(m, n, k);
+  if (partials != 0 && 2 * <i64>m * n < <i64>k * (m + n) && splits(k, 4, cost)) {
+    setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, m); setInt(4, n); setFlag(5, acc); setPtr(6, partials);
+    run(Op.GemmPartial, k, 4, cost);
+    setPtr(0, c); setPtr(1, partials); setInt(2, m * n);
+    run(Op.SumPartials, m * n, 16, elementCost(m * n, threadCount()));
+    return;
+  }
   gemm(a, 4, <usize>m << 2, b, c, m, n, k, acc);
 }
 
@@ -56,11 +69,11 @@ export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, 
 
 /**
  * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (unless gb = 0); G_X += δ W (unless
- * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in.
+ * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in (`partials`: see matmulAtB).
  */
-export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32): void {
+export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize): void {
   activationBackward(f, a, z, gz, delta, m * out);
-  matmulAtB(delta, x, gw, out, inputs, m, true);
+  matmulAtB(delta, x, gw, out, inputs, m, true, partials);
   if (gb != 0) addColumnSums(delta, gb, m, out);
   if (gx != 0) matmulAB(delta, w, gx, m, inputs, out, true);
 }

@@ -7,7 +7,7 @@
 // machine may be busy), instead of waiting for them. Threads wait for new work or for the
 // last part by spinning briefly, then sleeping (PERF.md: a hand-off costs ~1 µs spinning,
 // 20–37 µs through a sleep).
-import { dotRows, gemmRows, transposeRows } from './gemm';
+import { dotRows, gemmRows, sumPartials, transposeRows } from './gemm';
 import {
   activate, activationBackward, add, addColumnSums, addRowVector, biasActivate, gatherColumns, scale,
   scatterAddColumns, squaredError, squaredErrorGradient, sumOfSquares,
@@ -16,7 +16,7 @@ import { adam, sgd } from './optim';
 
 /** Kernel codes of the job block. */
 export enum Op {
-  Gemm, Dot, Transpose, Zero, BiasActivate, Activate, ActivationBackward, Add, Scale, AddRowVector,
+  Gemm, GemmPartial, SumPartials, Dot, Transpose, Zero, BiasActivate, Activate, ActivationBackward, Add, Scale, AddRowVector,
   AddColumnSums, Gather, Scatter, SquaredError, SquaredErrorGradient, SumOfSquares, Sgd, Adam,
 }
 
@@ -103,7 +103,7 @@ export function run(op: Op, extent: i32, grain: i32, cost: f64): f64 {
   store<i32>(block + OP, op);
   store<i32>(block + EXTENT, extent);
   store<i32>(block + GRAIN, grain);
-  if (threads == 1 || cost < minParallelCost || extent < 2 * grain) return runPart(0, 1);
+  if (!splits(extent, grain, cost)) return runPart(0, 1);
   const seq = load<i64>(block + SEQ) + 1;
   atomic.store<i32>(block + FINISHED, 0);
   atomic.store<i64>(block + SEQ, seq);
@@ -113,6 +113,16 @@ export function run(op: Op, extent: i32, grain: i32, cost: f64): f64 {
   let total = 0.0;
   for (let t = 0; t < threads; t++) total += load<f64>(block + RESULTS + (<usize>t << 3));
   return total;
+}
+
+/** Whether `run` splits a job of this extent, grain and cost between the threads. */
+export function splits(extent: i32, grain: i32, cost: f64): bool {
+  return threads > 1 && cost >= minParallelCost && extent >= 2 * grain;
+}
+
+/** Threads sharing the jobs (1 on a worker). */
+export function threadCount(): i32 {
+  return threads;
 }
 
 /** The loop of worker thread `part` (1 ≤ part < threads): runs its part of every job until stopped. */
@@ -187,9 +197,19 @@ function runPart(part: i32, parts: i32): f64 {
   const chunk = (((extent + parts - 1) / parts + grain - 1) / grain) * grain;
   const e0 = min(part * chunk, extent);
   const e1 = min(e0 + chunk, extent);
-  if (e0 >= e1) return 0;
-  switch (load<i32>(block + OP)) {
+  const op = load<i32>(block + OP);
+  // An empty part has nothing to do, except a partial sum, which must still be zeroed.
+  if (e0 >= e1 && op != Op.GemmPartial) return 0;
+  switch (op) {
     case Op.Gemm: gemmRows(ptr(0), ptr(1), ptr(2), ptr(3), ptr(4), int(5), int(6), int(7) != 0, e0, e1); break;
+    case Op.GemmPartial: {
+      // Part p of Aᵀ·B over the rows [e0, e1) of A and B: part 0 into C, the others into partials.
+      const m = int(3), n = int(4);
+      const into = part == 0 ? ptr(2) : ptr(6) + (<usize>(part - 1) * m * n << 2);
+      gemmRows(ptr(0) + <usize>e0 * m * 4, 4, <usize>m << 2, ptr(1) + (<usize>e0 * n << 2), into, n, e1 - e0, part == 0 && int(5) != 0, 0, m);
+      break;
+    }
+    case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), parts - 1, e0, e1); break;
     case Op.Dot: dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), int(5) != 0, e0, e1); break;
     case Op.Transpose: transposeRows(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Zero: memory.fill(ptr(0) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
