@@ -74,12 +74,6 @@ function rowTiles(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n: i32
 function tile4x8(a: usize, step: usize, transposedA: bool, b: usize, bRow: usize, c: usize, cRow: usize, k: i32, acc: bool, w: i32): void {
   const c1 = c + cRow, c2 = c1 + cRow, c3 = c2 + cRow;
   let x00 = f32x4.splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
-  if (acc) {
-    x00 = v128.load(c); x01 = v128.load(c, 16);
-    x10 = v128.load(c1); x11 = v128.load(c1, 16);
-    x20 = v128.load(c2); x21 = v128.load(c2, 16);
-    x30 = v128.load(c3); x31 = v128.load(c3, 16);
-  }
   const r1 = step, r2 = r1 + step, r3 = r2 + step;
   let pa = a;
   let pb = b;
@@ -95,6 +89,13 @@ function tile4x8(a: usize, step: usize, transposedA: bool, b: usize, bRow: usize
     x30 = madd(x30, s, b0); x31 = madd(x31, s, b1);
     pa += transposedA ? step : 4;
     pb += bRow;
+  }
+  // C is read only now, not before the loop: its loads then wait for no one.
+  if (acc) {
+    x00 = f32x4.add(x00, v128.load(c)); x01 = f32x4.add(x01, v128.load(c, 16));
+    x10 = f32x4.add(x10, v128.load(c1)); x11 = f32x4.add(x11, v128.load(c1, 16));
+    x20 = f32x4.add(x20, v128.load(c2)); x21 = f32x4.add(x21, v128.load(c2, 16));
+    x30 = f32x4.add(x30, v128.load(c3)); x31 = f32x4.add(x31, v128.load(c3, 16));
   }
   storePair(c, x00, x01, w);
   storePair(c1, x10, x11, w);
