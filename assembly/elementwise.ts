@@ -1,6 +1,7 @@
 // Element-wise and row-wise kernels. Each covers a range [e0, e1) of elements (or rows, or
-// columns) so that threads can share it. A vector at the end of a range may read past it
-// (allocations are padded) but stores only the lanes inside it.
+// columns) so that threads can share it; element ranges start on a multiple of 4. Whole
+// vectors first, then the last 1–3 elements, read as a vector (allocations are padded)
+// of which only the lanes inside the range are stored.
 import { laneMask, storeLanes } from './lanes';
 
 /** Activation codes, as the TypeScript side passes them. */
@@ -10,14 +11,19 @@ export const IDENTITY: i32 = 2;
 
 const ZERO = f32x4.splat(0);
 
-/** Z = f(A) over elements [e0, e1). ReLU(a) = a where a > 0, else 0 (also for NaN). */
+/** ReLU(a) = a where a > 0, else 0 (also for NaN). */
+@inline
+function relu(a: v128): v128 {
+  return v128.and(a, f32x4.gt(a, ZERO));
+}
+
+/** Z = f(A) over elements [e0, e1). */
 export function activate(f: i32, a: usize, z: usize, e0: i32, e1: i32): void {
   if (f == RELU) {
-    for (let e = e0; e < e1; e += 4) {
-      const o = <usize>e << 2;
-      const v = v128.load(a + o);
-      storeLanes(z + o, v128.and(v, f32x4.gt(v, ZERO)), e1 - e);
-    }
+    let o = <usize>e0 << 2;
+    const full = <usize>(e1 & ~3) << 2;
+    for (; o < full; o += 16) v128.store(z + o, relu(v128.load(a + o)));
+    if (e1 & 3) storeLanes(z + o, relu(v128.load(a + o)), e1 & 3);
   } else if (f == SIGMOID) {
     for (let e = e0; e < e1; e++) {
       const o = <usize>e << 2;
@@ -28,51 +34,80 @@ export function activate(f: i32, a: usize, z: usize, e0: i32, e1: i32): void {
   }
 }
 
-/** δ = G ⊙ f'(A) over elements [e0, e1): ReLU'(a) = [a > 0], σ'(a) = z(1 − z). */
+/**
+ * A[i, :] += bias (unless bias = 0), then Z[i, :] = f(A[i, :]), for the rows i in [r0, r1)
+ * of cols-wide A and Z: a dense layer's epilogue, row by row while the row is in cache.
+ */
+export function biasActivate(f: i32, a: usize, bias: usize, z: usize, cols: i32, r0: i32, r1: i32): void {
+  const row = <usize>cols << 2;
+  for (let i = r0; i < r1; i++) {
+    if (bias != 0) addRowVector(a, bias, cols, i, i + 1);
+    activate(f, a + <usize>i * row, z + <usize>i * row, 0, cols);
+  }
+}
+
+/** G ⊙ [A > 0]: ReLU'(0) = 0. */
+@inline
+function reluBackward(a: v128, g: v128): v128 {
+  return v128.and(g, f32x4.gt(a, ZERO));
+}
+
+/** G ⊙ z(1 − z): σ'(a) from z = σ(a). */
+@inline
+function sigmoidBackward(z: v128, g: v128): v128 {
+  return f32x4.mul(f32x4.mul(g, z), f32x4.sub(f32x4.splat(1), z));
+}
+
+/** δ = G ⊙ f'(A) over elements [e0, e1). */
 export function activationBackward(f: i32, a: usize, z: usize, g: usize, d: usize, e0: i32, e1: i32): void {
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
   if (f == RELU) {
-    for (let e = e0; e < e1; e += 4) {
-      const o = <usize>e << 2;
-      storeLanes(d + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(a + o), ZERO)), e1 - e);
-    }
+    for (; o < full; o += 16) v128.store(d + o, reluBackward(v128.load(a + o), v128.load(g + o)));
+    if (e1 & 3) storeLanes(d + o, reluBackward(v128.load(a + o), v128.load(g + o)), e1 & 3);
   } else if (f == SIGMOID) {
-    const one = f32x4.splat(1);
-    for (let e = e0; e < e1; e += 4) {
-      const o = <usize>e << 2;
-      const zv = v128.load(z + o);
-      storeLanes(d + o, f32x4.mul(f32x4.mul(v128.load(g + o), zv), f32x4.sub(one, zv)), e1 - e);
-    }
+    for (; o < full; o += 16) v128.store(d + o, sigmoidBackward(v128.load(z + o), v128.load(g + o)));
+    if (e1 & 3) storeLanes(d + o, sigmoidBackward(v128.load(z + o), v128.load(g + o)), e1 & 3);
   } else {
-    memory.copy(d + (<usize>e0 << 2), g + (<usize>e0 << 2), <usize>(e1 - e0) << 2);
+    memory.copy(d + o, g + o, <usize>(e1 - e0) << 2);
   }
 }
 
 /** C = A + B over elements [e0, e1). */
 export function add(a: usize, b: usize, c: usize, e0: i32, e1: i32): void {
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    storeLanes(c + o, f32x4.add(v128.load(a + o), v128.load(b + o)), e1 - e);
-  }
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) v128.store(c + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  if (e1 & 3) storeLanes(c + o, f32x4.add(v128.load(a + o), v128.load(b + o)), e1 & 3);
 }
 
 /** M ·= s over elements [e0, e1). */
 export function scale(m: usize, s: f32, e0: i32, e1: i32): void {
   const sv = f32x4.splat(s);
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    storeLanes(m + o, f32x4.mul(v128.load(m + o), sv), e1 - e);
-  }
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) v128.store(m + o, f32x4.mul(v128.load(m + o), sv));
+  if (e1 & 3) storeLanes(m + o, f32x4.mul(v128.load(m + o), sv), e1 & 3);
+}
+
+/** G = s · (Y − T) over elements [e0, e1). */
+export function squaredErrorGradient(y: usize, t: usize, s: f32, g: usize, e0: i32, e1: i32): void {
+  const sv = f32x4.splat(s);
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) v128.store(g + o, f32x4.mul(sv, f32x4.sub(v128.load(y + o), v128.load(t + o))));
+  if (e1 & 3) storeLanes(g + o, f32x4.mul(sv, f32x4.sub(v128.load(y + o), v128.load(t + o))), e1 & 3);
 }
 
 /** C[i, :] += bias for the rows i in [r0, r1) of a cols-wide C. */
 export function addRowVector(c: usize, bias: usize, cols: i32, r0: i32, r1: i32): void {
   const row = <usize>cols << 2;
+  const full = <usize>(cols & ~3) << 2;
   for (let i = r0; i < r1; i++) {
     const ci = c + <usize>i * row;
-    for (let j = 0; j < cols; j += 4) {
-      const o = <usize>j << 2;
-      storeLanes(ci + o, f32x4.add(v128.load(ci + o), v128.load(bias + o)), cols - j);
-    }
+    let o: usize = 0;
+    for (; o < full; o += 16) v128.store(ci + o, f32x4.add(v128.load(ci + o), v128.load(bias + o)));
+    if (cols & 3) storeLanes(ci + o, f32x4.add(v128.load(ci + o), v128.load(bias + o)), cols & 3);
   }
 }
 
@@ -98,67 +133,62 @@ export function addColumnSums(a: usize, out: usize, rows: i32, cols: i32, j0: i3
 
 /** out[i, j] = src[i, stride·j] for the rows i in [r0, r1). */
 export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize, cols: i32, r0: i32, r1: i32): void {
+  const step = <usize>stride << 2;
   for (let i = r0; i < r1; i++) {
-    const s = src + (<usize>i * srcCols << 2);
+    let s = src + (<usize>i * srcCols << 2);
     const d = out + (<usize>i * cols << 2);
-    for (let j = 0; j < cols; j++) store<f32>(d + (<usize>j << 2), load<f32>(s + (<usize>(stride * j) << 2)));
+    for (let j = 0; j < cols; j++) {
+      store<f32>(d + (<usize>j << 2), load<f32>(s));
+      s += step;
+    }
   }
 }
 
 /** dst[i, stride·j] += src[i, j] for the rows i in [r0, r1). */
 export function scatterAddColumns(src: usize, cols: i32, stride: i32, dst: usize, dstCols: i32, r0: i32, r1: i32): void {
+  const step = <usize>stride << 2;
   for (let i = r0; i < r1; i++) {
     const s = src + (<usize>i * cols << 2);
-    const d = dst + (<usize>i * dstCols << 2);
+    let d = dst + (<usize>i * dstCols << 2);
     for (let j = 0; j < cols; j++) {
-      const at = d + (<usize>(stride * j) << 2);
-      store<f32>(at, load<f32>(at) + load<f32>(s + (<usize>j << 2)));
+      store<f32>(d, load<f32>(d) + load<f32>(s + (<usize>j << 2)));
+      d += step;
     }
   }
 }
 
 /** Σ (Y − T)² over elements [e0, e1), in float64. */
 export function squaredError(y: usize, t: usize, e0: i32, e1: i32): f64 {
-  let lo = f64x2.splat(0), hi = lo;
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    const mask = laneMask(e1 - e);
-    const yv = v128.and(v128.load(y + o), mask), tv = v128.and(v128.load(t + o), mask);
-    const dl = f64x2.sub(f64x2.promote_low_f32x4(yv), f64x2.promote_low_f32x4(tv));
-    const dh = f64x2.sub(f64x2.promote_low_f32x4(highHalf(yv)), f64x2.promote_low_f32x4(highHalf(tv)));
-    lo = f64x2.add(lo, f64x2.mul(dl, dl));
-    hi = f64x2.add(hi, f64x2.mul(dh, dh));
+  let sum = f64x2.splat(0);
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) sum = f64x2.add(sum, squaredDifferences(v128.load(y + o), v128.load(t + o)));
+  if (e1 & 3) {
+    const mask = laneMask(e1 & 3);
+    sum = f64x2.add(sum, squaredDifferences(v128.and(v128.load(y + o), mask), v128.and(v128.load(t + o), mask)));
   }
-  return sumLanes(f64x2.add(lo, hi));
-}
-
-/** G = scale · (Y − T) over elements [e0, e1). */
-export function squaredErrorGradient(y: usize, t: usize, s: f32, g: usize, e0: i32, e1: i32): void {
-  const sv = f32x4.splat(s);
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    storeLanes(g + o, f32x4.mul(sv, f32x4.sub(v128.load(y + o), v128.load(t + o))), e1 - e);
-  }
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
 /** Σ M² over elements [e0, e1), in float64. */
 export function sumOfSquares(m: usize, e0: i32, e1: i32): f64 {
-  let lo = f64x2.splat(0), hi = lo;
-  for (let e = e0; e < e1; e += 4) {
-    const v = v128.and(v128.load(m + (<usize>e << 2)), laneMask(e1 - e));
-    const vl = f64x2.promote_low_f32x4(v), vh = f64x2.promote_low_f32x4(highHalf(v));
-    lo = f64x2.add(lo, f64x2.mul(vl, vl));
-    hi = f64x2.add(hi, f64x2.mul(vh, vh));
-  }
-  return sumLanes(f64x2.add(lo, hi));
+  let sum = f64x2.splat(0);
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) sum = f64x2.add(sum, squaredDifferences(v128.load(m + o), ZERO));
+  if (e1 & 3) sum = f64x2.add(sum, squaredDifferences(v128.and(v128.load(m + o), laneMask(e1 & 3)), ZERO));
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+}
+
+/** [(y₀ − t₀)² + (y₂ − t₂)², (y₁ − t₁)² + (y₃ − t₃)²] in float64. */
+@inline
+function squaredDifferences(y: v128, t: v128): v128 {
+  const lo = f64x2.sub(f64x2.promote_low_f32x4(y), f64x2.promote_low_f32x4(t));
+  const hi = f64x2.sub(f64x2.promote_low_f32x4(highHalf(y)), f64x2.promote_low_f32x4(highHalf(t)));
+  return f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi));
 }
 
 @inline
 function highHalf(v: v128): v128 {
   return v128.shuffle<f32>(v, v, 2, 3, 2, 3);
-}
-
-@inline
-function sumLanes(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }

@@ -1,7 +1,8 @@
 // The module's exports: one entry per kernel of src/linalg/backend.ts. Each records its
 // arguments in the job block and runs the job, on this thread or split between threads.
 // Pointers are byte offsets into the shared memory; sizes count float32 elements.
-import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr } from './jobs';
+import { SIGMOID } from './elementwise';
+import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr, splits, threadCount } from './jobs';
 
 export { configure, stopWorkers, workerLoop } from './jobs';
 
@@ -26,8 +27,21 @@ export function matmulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
   gemm(a, <usize>k << 2, 4, b, c, m, n, k, acc);
 }
 
-/** C (+)= Aᵀ·B, with A k×m, B k×n, C m×n. */
-export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
+/**
+ * C (+)= Aᵀ·B, with A k×m, B k×n, C m×n (k is the batch in a weight gradient). Threads
+ * split the rows of C; or, when reading the other threads' rows of A and B would cost
+ * more than adding m×n partial sums, the batch: each thread sums its rows, into C or into
+ * its partial in `partials` ((threads − 1)·m·n floats), and the partials are added in order.
+ */
+export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool, partials: usize): void {
+  const cost = macCost(m, n, k);
+  if (partials != 0 && 2 * <i64>m * n < <i64>k * (m + n) && splits(k, 4, cost)) {
+    setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, m); setInt(4, n); setFlag(5, acc); setPtr(6, partials);
+    run(Op.GemmPartial, k, 4, cost);
+    setPtr(0, c); setPtr(1, partials); setInt(2, m * n);
+    run(Op.SumPartials, m * n, 16, elementCost(m * n, threadCount()));
+    return;
+  }
   gemm(a, 4, <usize>m << 2, b, c, m, n, k, acc);
 }
 
@@ -42,8 +56,26 @@ export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
     return;
   }
   setPtr(0, b); setPtr(1, scratch); setInt(2, n); setInt(3, k);
-  run(Op.Transpose, k, 8, <f64>n * k / ELEMENTS_PER_NS);
+  run(Op.Transpose, k, 4, <f64>n * k / ELEMENTS_PER_NS);
   gemm(a, <usize>k << 2, 4, scratch, c, m, n, k, acc);
+}
+
+/** A = X Wᵀ (+ bias, unless bias = 0), Z = f(A): a dense layer's forward, X m×k, W n×k. */
+export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, z: usize, m: i32, n: i32, k: i32, scratch: usize): void {
+  matmulABt(x, w, a, m, n, k, false, scratch);
+  setInt(0, f); setPtr(1, a); setPtr(2, bias); setPtr(3, z); setInt(4, n);
+  run(Op.BiasActivate, m, 1, elementCost(m * n, f == SIGMOID ? 16 : 2));
+}
+
+/**
+ * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (unless gb = 0); G_X += δ W (unless
+ * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in (`partials`: see matmulAtB).
+ */
+export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize): void {
+  activationBackward(f, a, z, gz, delta, m * out);
+  matmulAtB(delta, x, gw, out, inputs, m, true, partials);
+  if (gb != 0) addColumnSums(delta, gb, m, out);
+  if (gx != 0) matmulAB(delta, w, gx, m, inputs, out, true);
 }
 
 function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
@@ -75,10 +107,16 @@ export function scatterAddColumns(src: usize, rows: i32, cols: i32, stride: i32,
   run(Op.Scatter, rows, 1, elementCost(rows, cols));
 }
 
+/** M = 0 over `count` elements. */
+export function zero(m: usize, count: i32): void {
+  setPtr(0, m);
+  run(Op.Zero, count, 16, elementCost(count, 1));
+}
+
 /** Z = f(A) over `count` elements (f: 0 ReLU, 1 sigmoid, 2 identity). */
 export function activate(f: i32, a: usize, z: usize, count: i32): void {
   setInt(0, f); setPtr(1, a); setPtr(2, z);
-  run(Op.Activate, count, 16, elementCost(count, f == 1 ? 16 : 1));
+  run(Op.Activate, count, 16, elementCost(count, f == SIGMOID ? 16 : 1));
 }
 
 /** δ = G ⊙ f'(A) over `count` elements. */

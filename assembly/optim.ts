@@ -8,18 +8,29 @@ import { madd, storeLanes } from './lanes';
  */
 export function sgd(w: usize, grad: usize, b: usize, lr: f64, decay: f64, mu: f64, dampening: f64, nesterov: bool, first: bool, e0: i32, e1: i32): void {
   const vlr = splat(lr), vdecay = splat(decay), vmu = splat(mu), vkeep = splat(1 - dampening);
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    const count = e1 - e;
-    const wv = v128.load(w + o);
-    let g = madd(v128.load(grad + o), vdecay, wv);
-    if (b != 0) {
-      const bv = first ? g : madd(f32x4.mul(vmu, v128.load(b + o)), vkeep, g);
-      storeLanes(b + o, bv, count);
-      g = nesterov ? madd(g, vmu, bv) : bv;
-    }
-    storeLanes(w + o, f32x4.sub(wv, f32x4.mul(vlr, g)), count);
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  if (b == 0 && decay == 0) {
+    // Plain SGD, the common case: w −= lr·∇.
+    for (; o < full; o += 16) v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(vlr, v128.load(grad + o))));
+    if (e1 & 3) storeLanes(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(vlr, v128.load(grad + o))), e1 & 3);
+    return;
   }
+  for (; o < full; o += 16) sgdStep(w + o, grad + o, b == 0 ? 0 : b + o, vlr, vdecay, vmu, vkeep, nesterov, first, 4);
+  if (e1 & 3) sgdStep(w + o, grad + o, b == 0 ? 0 : b + o, vlr, vdecay, vmu, vkeep, nesterov, first, e1 & 3);
+}
+
+/** The SGD update of the `count` (1–4) weights at w. */
+@inline
+function sgdStep(w: usize, grad: usize, b: usize, vlr: v128, vdecay: v128, vmu: v128, vkeep: v128, nesterov: bool, first: bool, count: i32): void {
+  const wv = v128.load(w);
+  let g = madd(v128.load(grad), vdecay, wv);
+  if (b != 0) {
+    const bv = first ? g : madd(f32x4.mul(vmu, v128.load(b)), vkeep, g);
+    storeLanes(b, bv, count);
+    g = nesterov ? madd(g, vmu, bv) : bv;
+  }
+  storeLanes(w, f32x4.sub(wv, f32x4.mul(vlr, g)), count);
 }
 
 /**
@@ -33,18 +44,23 @@ export function adam(w: usize, grad: usize, m: usize, v: usize, decay: f64, shri
   const vshrink = splat(shrink);
   const vb1 = splat(beta1), vc1 = splat(1 - beta1), vb2 = splat(beta2), vc2 = splat(1 - beta2);
   const veps = splat(eps), vstep = splat(stepSize), vcorr = splat(sqrtCorrection2);
-  for (let e = e0; e < e1; e += 4) {
-    const o = <usize>e << 2;
-    const count = e1 - e;
-    const wv = v128.load(w + o);
-    const g = sumInFloat64(v128.load(grad + o), decay, wv);
-    const mv = madd(f32x4.mul(vb1, v128.load(m + o)), vc1, g);
-    const vv = madd(f32x4.mul(vb2, v128.load(v + o)), vc2, f32x4.mul(g, g));
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vcorr), veps);
-    storeLanes(m + o, mv, count);
-    storeLanes(v + o, vv, count);
-    storeLanes(w + o, f32x4.sub(f32x4.mul(wv, vshrink), f32x4.div(f32x4.mul(vstep, mv), denom)), count);
-  }
+  let o = <usize>e0 << 2;
+  const full = <usize>(e1 & ~3) << 2;
+  for (; o < full; o += 16) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, 4);
+  if (e1 & 3) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, e1 & 3);
+}
+
+/** The Adam update of the `count` (1–4) weights at w. */
+@inline
+function adamStep(w: usize, grad: usize, m: usize, v: usize, decay: f64, vshrink: v128, vb1: v128, vc1: v128, vb2: v128, vc2: v128, veps: v128, vstep: v128, vcorr: v128, count: i32): void {
+  const wv = v128.load(w);
+  const g = sumInFloat64(v128.load(grad), decay, wv);
+  const mv = madd(f32x4.mul(vb1, v128.load(m)), vc1, g);
+  const vv = madd(f32x4.mul(vb2, v128.load(v)), vc2, f32x4.mul(g, g));
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vcorr), veps);
+  storeLanes(m, mv, count);
+  storeLanes(v, vv, count);
+  storeLanes(w, f32x4.sub(f32x4.mul(wv, vshrink), f32x4.div(f32x4.mul(vstep, mv), denom)), count);
 }
 
 /** A float64 scalar rounded to float32, in every lane. */

@@ -81,3 +81,5 @@ export type { NamedMatrices } from './train/tensors.js';
 export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
 export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
 export { serveLab, LAB_ROOT, type LabServer, type ServeOptions } from './lab/serve.js';
+export { runBench, FLOPS_PER_SAMPLE, type BenchOptions, type BenchResult, type BenchReport } from './bench/run-bench.js';
+export { formatBench } from './bench/format-bench.js';

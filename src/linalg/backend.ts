@@ -49,6 +49,33 @@ export interface Backend {
   sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void;
   /** One Adam or AdamW update of a parameter, PyTorch's rule (see `AdamHyper`). */
   adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void;
+  /** Optional, fused `denseForward` (see that function): one call instead of three. */
+  denseForward?(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void;
+  /** Optional, fused `denseBackward` (see that function): one call instead of four. */
+  denseBackward?(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void;
+}
+
+/**
+ * A dense layer's forward: A = X Wᵀ (+ b), then Z = f(A) — the backend's fused kernel
+ * when it has one, else its three kernels in turn.
+ */
+export function denseForward(backend: Backend, x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void {
+  if (backend.denseForward) return backend.denseForward(x, w, bias, f, a, z);
+  backend.matmulABt(x, w, a, false);
+  if (bias) backend.addRowVector(a, bias);
+  backend.activate(f, a, z);
+}
+
+/**
+ * A dense layer's backward: δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (when `gradB`
+ * is given); G_X += δ W (when `gradX` is given) — fused when the backend can.
+ */
+export function denseBackward(backend: Backend, f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void {
+  if (backend.denseBackward) return backend.denseBackward(f, a, z, gradZ, delta, x, w, gradW, gradB, gradX);
+  backend.activationBackward(f, a, z, gradZ, delta);
+  backend.matmulAtB(delta, x, gradW, true);
+  if (gradB) backend.addColumnSums(delta, gradB);
+  if (gradX) backend.matmulAB(delta, w, gradX, true);
 }
 
 /**

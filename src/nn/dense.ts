@@ -1,4 +1,4 @@
-import type { ActivationName, Backend } from '../linalg/backend.js';
+import { denseBackward, denseForward, type ActivationName, type Backend } from '../linalg/backend.js';
 import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import type { Parameter } from './parameter.js';
@@ -55,9 +55,7 @@ export class Dense {
     const n = x.rows;
     const a = this.aBuffer.rows(n);
     const z = this.zBuffer.rows(n);
-    this.backend.matmulABt(x, this.weight.value, a, false);
-    if (this.bias) this.backend.addRowVector(a, this.bias.value);
-    this.backend.activate(this.activation, a, z);
+    denseForward(this.backend, x, this.weight.value, this.bias?.value ?? null, this.activation, a, z);
     this.x = x;
     return z;
   }
@@ -68,10 +66,9 @@ export class Dense {
     if (x === null) throw new Error(`${this.weight.name}: backward called before forward`);
     const n = x.rows;
     const delta = this.deltaBuffer.rows(n);
-    this.backend.activationBackward(this.activation, this.aBuffer.rows(n), this.zBuffer.rows(n), gradZ, delta);
-    this.backend.matmulAtB(delta, x, this.weight.grad, true);
-    if (this.bias) this.backend.addColumnSums(delta, this.bias.grad);
-    if (gradX) this.backend.matmulAB(delta, this.weight.value, gradX, true);
+    const a = this.aBuffer.rows(n);
+    const z = this.zBuffer.rows(n);
+    denseBackward(this.backend, this.activation, a, z, gradZ, delta, x, this.weight.value, this.weight.grad, this.bias?.grad ?? null, gradX);
   }
 
   /** X of the last forward pass. */

@@ -20,6 +20,8 @@ export class WasmHeap {
   private floats: Float32Array;
   /** Every buffer object the memory has had: a view on any of them is ours. */
   private readonly buffers = new Set<ArrayBufferLike>();
+  /** Views already looked at: their address, or −1 when they lie elsewhere. */
+  private readonly addresses = new WeakMap<ArrayBufferView, number>();
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -49,9 +51,17 @@ export class WasmHeap {
     return this.floats.subarray(address >> 2, (address >> 2) + count);
   }
 
-  /** Whether `data` lies in this memory. */
-  owns(data: ArrayBufferView): boolean {
-    return this.buffers.has(data.buffer);
+  /**
+   * The address of `data` when it lies in this memory, else −1. Remembered per view:
+   * reading `buffer` of a view on shared memory costs V8 far more than a lookup.
+   */
+  addressOf(data: ArrayBufferView): number {
+    let address = this.addresses.get(data);
+    if (address === undefined) {
+      address = this.buffers.has(data.buffer) ? data.byteOffset : -1;
+      this.addresses.set(data, address);
+    }
+    return address;
   }
 
   private grow(end: number): void {

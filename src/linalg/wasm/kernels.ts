@@ -9,12 +9,15 @@ export interface Kernels {
   workerLoop(jobBlock: number, part: number, threads: number): void;
   stopWorkers(): void;
   matmulAB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean): void;
-  matmulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean): void;
+  matmulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean, partials: number): void;
   matmulABt(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean, scratch: number): void;
+  denseForward(x: number, w: number, bias: number, f: number, a: number, z: number, m: number, n: number, k: number, scratch: number): void;
+  denseBackward(f: number, a: number, z: number, gz: number, delta: number, x: number, w: number, gw: number, gb: number, gx: number, m: number, out: number, inputs: number, partials: number): void;
   addRowVector(c: number, bias: number, rows: number, cols: number): void;
   addColumnSums(a: number, out: number, rows: number, cols: number): void;
   gatherColumns(src: number, srcCols: number, stride: number, out: number, rows: number, cols: number): void;
   scatterAddColumns(src: number, rows: number, cols: number, stride: number, dst: number, dstCols: number): void;
+  zero(m: number, count: number): void;
   activate(f: number, a: number, z: number, count: number): void;
   activationBackward(f: number, a: number, z: number, g: number, d: number, count: number): void;
   add(a: number, b: number, c: number, count: number): void;
@@ -28,8 +31,8 @@ export interface Kernels {
 
 const KERNEL_NAMES: Record<keyof Kernels, true> = {
   heapBase: true, jobBlockBytes: true, configure: true, workerLoop: true, stopWorkers: true,
-  matmulAB: true, matmulAtB: true, matmulABt: true, addRowVector: true, addColumnSums: true,
-  gatherColumns: true, scatterAddColumns: true, activate: true, activationBackward: true, add: true,
+  matmulAB: true, matmulAtB: true, matmulABt: true, denseForward: true, denseBackward: true, addRowVector: true, addColumnSums: true,
+  gatherColumns: true, scatterAddColumns: true, zero: true, activate: true, activationBackward: true, add: true,
   scale: true, squaredError: true, squaredErrorGradient: true, sumOfSquares: true, sgd: true, adam: true,
 };
 

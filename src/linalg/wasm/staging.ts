@@ -14,7 +14,8 @@ export class Staging {
   /** The address of `m`'s elements: its own storage when it lies in the memory, else a copy in `slot`. */
   address(m: Matrix, slot: number): number {
     const data = m.data;
-    if (this.heap.owns(data)) return data.byteOffset;
+    const own = this.heap.addressOf(data);
+    if (own >= 0) return own;
     const count = m.rows * m.cols;
     const at = this.reserve(slot, count);
     this.heap.view(at, count).set(data.subarray(0, count));
@@ -23,7 +24,7 @@ export class Staging {
 
   /** Copies the result in `slot` back into `m`, if `m` was staged there. */
   writeBack(m: Matrix, slot: number): void {
-    if (this.heap.owns(m.data)) return;
+    if (this.heap.addressOf(m.data) >= 0) return;
     const count = m.rows * m.cols;
     m.data.set(this.heap.view(this.addresses[slot], count));
   }

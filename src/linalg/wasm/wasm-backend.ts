@@ -1,4 +1,4 @@
-import { adamStepScalars, type ActivationName, type AdamHyper, type Backend, type SgdHyper } from '../backend.js';
+import { adamStepScalars, denseBackward as denseBackwardOn, denseForward as denseForwardOn, type ActivationName, type AdamHyper, type Backend, type SgdHyper } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
@@ -29,8 +29,9 @@ const PAGE_BYTES = 65536;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 const DEFAULT_MIN_PARALLEL_WORK = 4000;
 const ACTIVATION_CODES: Record<ActivationName, number> = { relu: 0, sigmoid: 1, identity: 2 };
-/** Staging slots 0–3 hold operands; this one the transposed B of A·Bᵀ. */
-const TRANSPOSED_SLOT = 4;
+/** Staging slots 0–8 hold operands; these, the transposed B of A·Bᵀ and the threads' partial sums of Aᵀ·B. */
+const TRANSPOSED_SLOT = 9;
+const PARTIALS_SLOT = 10;
 
 /**
  * Compiles `reclink.wasm` (its bytes, or the compiled module) and returns a backend that
@@ -107,9 +108,33 @@ export class WasmBackend implements Backend {
     this.out(c, 2);
   }
 
+  denseForward(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void {
+    if (anyFloat64(x, w, bias, a) || anyFloat64(z)) return denseForwardOn(jsBackend, x, w, bias, f, a, z);
+    const scratch = this.staging.reserve(TRANSPOSED_SLOT, w.rows * w.cols);
+    const pb = bias ? this.in(bias, 4) : 0;
+    this.kernels.denseForward(this.in(x, 0), this.in(w, 1), pb, ACTIVATION_CODES[f], this.in(a, 2), this.in(z, 3), x.rows, w.rows, x.cols, scratch);
+    this.out(a, 2);
+    this.out(z, 3);
+  }
+
+  denseBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void {
+    if (anyFloat64(a, z, gradZ, delta) || anyFloat64(x, w, gradW, gradB) || anyFloat64(gradX)) {
+      return denseBackwardOn(jsBackend, f, a, z, gradZ, delta, x, w, gradW, gradB, gradX);
+    }
+    const pgb = gradB ? this.in(gradB, 7) : 0;
+    const pgx = gradX ? this.in(gradX, 8) : 0;
+    const pa = this.in(a, 0), pz = this.in(z, 1), pg = this.in(gradZ, 2), pd = this.in(delta, 3);
+    const px = this.in(x, 4), pw = this.in(w, 5), pgw = this.in(gradW, 6);
+    this.kernels.denseBackward(ACTIVATION_CODES[f], pa, pz, pg, pd, px, pw, pgw, pgb, pgx, x.rows, w.rows, w.cols, this.partials(gradW));
+    this.out(delta, 3);
+    this.out(gradW, 6);
+    if (gradB) this.out(gradB, 7);
+    if (gradX) this.out(gradX, 8);
+  }
+
   matmulAtB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
     if (anyFloat64(a, b, c)) return jsBackend.matmulAtB(a, b, c, accumulate);
-    this.kernels.matmulAtB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.cols, b.cols, a.rows, accumulate);
+    this.kernels.matmulAtB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.cols, b.cols, a.rows, accumulate, this.partials(c));
     this.out(c, 2);
   }
 
@@ -173,7 +198,10 @@ export class WasmBackend implements Backend {
   }
 
   zero(m: Matrix): void {
-    m.data.fill(0);
+    // Filling a view on shared memory from JavaScript is slow; elsewhere it is fast.
+    const at = this.heap.addressOf(m.data);
+    if (at < 0) m.data.fill(0);
+    else this.kernels.zero(at, size(m));
   }
 
   sumOfSquares(m: Matrix): number {
@@ -198,11 +226,16 @@ export class WasmBackend implements Backend {
   adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void {
     if (anyFloat64(value, grad, m, v)) return jsBackend.adamUpdate(value, grad, m, v, h);
     const s = adamStepScalars(h);
-    const [pw, pg, pm, pv] = [this.in(value, 0), this.in(grad, 1), this.in(m, 2), this.in(v, 3)];
+    const pw = this.in(value, 0), pg = this.in(grad, 1), pm = this.in(m, 2), pv = this.in(v, 3);
     this.kernels.adam(pw, pg, pm, pv, size(value), s.coupledDecay, s.shrink, h.beta1, h.beta2, h.eps, s.stepSize, s.sqrtCorrection2);
     this.out(value, 0);
     this.out(m, 2);
     this.out(v, 3);
+  }
+
+  /** Room for the other threads' partial sums of a weight gradient shaped like `c` (0: one thread). */
+  private partials(c: Matrix): number {
+    return this.threadCount > 1 ? this.staging.reserve(PARTIALS_SLOT, (this.threadCount - 1) * size(c)) : 0;
   }
 
   /** The address of an operand's elements (copied into staging slot `slot` if it lives elsewhere). */

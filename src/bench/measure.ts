@@ -1,0 +1,40 @@
+/** How long and how often one benchmark cell is measured. */
+export interface MeasureOptions {
+  /** Milliseconds for the whole cell, warm-up included. */
+  budgetMs: number;
+  /** Timed repeats; the median is reported. */
+  repeats: number;
+}
+
+/**
+ * Samples per second of `step` (which processes `samples` samples): a warm-up, then
+ * `repeats` timed runs of whole steps, each about an equal share of the budget; the median.
+ */
+export function samplesPerSecond(step: () => void, samples: number, options: MeasureOptions): number {
+  const share = options.budgetMs / (options.repeats + 1);
+  timeSteps(step, share); // warm-up: compilation, caches, buffers sized
+  const rates = Array.from({ length: options.repeats }, () => {
+    const { steps, ms } = timeSteps(step, share);
+    return (steps * samples * 1000) / ms;
+  });
+  return median(rates);
+}
+
+/** Runs `step` until `ms` milliseconds have passed (at least once). */
+function timeSteps(step: () => void, ms: number): { steps: number; ms: number } {
+  const start = performance.now();
+  let steps = 0, now = start;
+  do {
+    step();
+    steps++;
+    now = performance.now();
+  } while (now - start < ms);
+  return { steps, ms: now - start };
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

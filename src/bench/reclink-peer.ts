@@ -1,0 +1,30 @@
+import type { Backend, SgdHyper } from '../linalg/backend.js';
+import { RecLinkNet } from '../model/reclink-net.js';
+import { Random } from '../random.js';
+
+/** One benchmarked implementation: a training step and an inference on a batch of N. */
+export interface Runner {
+  /** Forward, backward and an SGD update of every parameter. */
+  train(): void;
+  /** Forward only. */
+  infer(): void;
+}
+
+const SGD: SgdHyper = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true };
+
+/** reclink on `backend`, the batch allocated by the backend as a training loop holds it. */
+export function reclinkRunner(backend: Backend, batch: number): Runner {
+  const net = new RecLinkNet({ seed: 1 }, { backend });
+  const x = backend.alloc(batch, net.config.inputSize, 'float32');
+  const random = Random.fromSeed(2);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = random.uniform();
+  return {
+    train() {
+      net.computeGradients(x, 'mean');
+      for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, SGD);
+    },
+    infer() {
+      net.forward(x);
+    },
+  };
+}

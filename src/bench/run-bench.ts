@@ -1,0 +1,130 @@
+import { availableParallelism, cpus } from 'node:os';
+import { jsBackend } from '../linalg/js-backend.js';
+import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
+import { samplesPerSecond, type MeasureOptions } from './measure.js';
+import { matmulPeak } from './peak.js';
+import { reclinkRunner, type Runner } from './reclink-peer.js';
+import { loadTfjsPeer, type TfjsBackendName } from './tfjs-peer.js';
+import { DEFAULT_PYTHON, measureTorch, torchAvailable } from './torch-peer.js';
+
+/** What `runBench` measures, and how long. */
+export interface BenchOptions {
+  /** Batch sizes (default 1, 16, 64, 256, 1024). */
+  batches?: readonly number[];
+  /** Milliseconds per measured cell, warm-up included (default 400). */
+  budgetMs?: number;
+  /** Timed repeats per cell; the median is reported (default 5). */
+  repeats?: number;
+  /** Threads of the threaded reclink row (default: `auto`, at least 2). */
+  threads?: number;
+  /** Whether to measure TensorFlow.js and PyTorch too (default true). */
+  peers?: boolean;
+  /** The Python that may have torch (default /usr/bin/python3, Debian's). */
+  python?: string;
+  /** Called with a line before each measurement. */
+  onProgress?: (message: string) => void;
+}
+
+/** One measured cell. */
+export interface BenchResult {
+  /** `reclink-js`, `reclink-wasm`, `reclink-wasm-2t`, `tfjs-cpu`, `tfjs-wasm`, `torch-1t`, `torch-2t`. */
+  impl: string;
+  batch: number;
+  /** `train`: forward, backward and an SGD update; `infer`: forward only. */
+  mode: 'train' | 'infer';
+  samplesPerSec: number;
+}
+
+/** Everything one bench run found. */
+export interface BenchReport {
+  results: BenchResult[];
+  /** GFLOP/s of reclink's matrix-product kernel on this network's shapes, in this run, by thread count. */
+  peak: { threads: number; gflops: number }[];
+  /** Peers that could not be measured, and why. */
+  notes: string[];
+  environment: { node: string; cpu: string; cores: number; date: string; versions: Record<string, string> };
+}
+
+/** FLOPs of one sample: a training step (forward, backward, update) and a forward pass. */
+export const FLOPS_PER_SAMPLE = { train: 259_000, infer: 101_250 } as const;
+
+const DEFAULT_BATCHES = [1, 16, 64, 256, 1024];
+
+/**
+ * Measures training and inference samples per second of reclink (js, wasm, wasm with
+ * threads) and, in the same run, of TensorFlow.js (cpu, wasm) and PyTorch (1 and 2
+ * threads) when they are installed, plus the peak of reclink's matrix-product kernel.
+ *
+ * @example
+ * const report = await runBench({ batches: [1, 64] });
+ * console.log(formatBench(report));
+ */
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const batches = options.batches ?? DEFAULT_BATCHES;
+  const measure: MeasureOptions = { budgetMs: options.budgetMs ?? 400, repeats: options.repeats ?? 5 };
+  const progress = options.onProgress ?? (() => {});
+  const threads = options.threads ?? Math.max(2, resolveThreads('auto'));
+  const results: BenchResult[] = [];
+  const notes: string[] = [];
+  const versions: Record<string, string> = {};
+
+  const wasm = await loadWasmBackend({ threads: 1 });
+  const threaded = await loadWasmBackend({ threads });
+  try {
+    progress('matrix-product peak');
+    const peak = [{ threads: 1, gflops: matmulPeak(wasm, measure) }, { threads, gflops: matmulPeak(threaded, measure) }];
+    const impls: { impl: string; runner: (batch: number) => Runner }[] = [
+      { impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) },
+      { impl: 'reclink-wasm', runner: (n) => reclinkRunner(wasm, n) },
+      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
+    ];
+    if (options.peers ?? true) {
+      for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
+        const peer = await loadTfjsPeer(name);
+        if (peer) {
+          impls.push({ impl: `tfjs-${name}`, runner: peer.runner });
+          versions.tfjs = peer.version;
+        } else {
+          notes.push(`TensorFlow.js (${name} backend) was not found: install the devDependencies`);
+        }
+      }
+    }
+    for (const batch of batches) {
+      for (const { impl, runner } of impls) {
+        progress(`${impl}, batch ${batch}`);
+        const run = runner(batch);
+        for (const mode of ['train', 'infer'] as const) {
+          results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(() => run[mode](), batch, measure) });
+        }
+      }
+    }
+    if (options.peers ?? true) results.push(...torchResults(options.python ?? DEFAULT_PYTHON, batches, measure, notes, versions, progress));
+    return { results, peak, notes, environment: describeEnvironment(versions) };
+  } finally {
+    await threaded.close();
+  }
+}
+
+function torchResults(python: string, batches: readonly number[], measure: MeasureOptions, notes: string[], versions: Record<string, string>, progress: (m: string) => void): BenchResult[] {
+  if (!torchAvailable(python)) {
+    notes.push(`PyTorch was not found: ${python} -c 'import torch' failed`);
+    return [];
+  }
+  return [1, 2].flatMap((threads) => {
+    progress(`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`);
+    const torch = measureTorch(python, threads, batches, measure);
+    versions.torch = torch.version;
+    return torch.results.map((r) => ({ impl: `torch-${threads}t`, ...r }));
+  });
+}
+
+function describeEnvironment(versions: Record<string, string>): BenchReport['environment'] {
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    date: new Date().toISOString().slice(0, 10),
+    versions,
+  };
+}
+
