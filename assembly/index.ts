@@ -38,7 +38,7 @@ export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
   if (partials != 0 && 2 * <i64>m * n < <i64>k * (m + n) && splits(k, 4, cost)) {
     setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, m); setInt(4, n); setFlag(5, acc); setPtr(6, partials);
     run(Op.GemmPartial, k, 4, cost);
-    setPtr(0, c); setPtr(1, partials); setInt(2, m * n);
+    setPtr(0, c); setPtr(1, partials); setInt(2, m * n); setInt(3, threadCount() - 1);
     run(Op.SumPartials, m * n, 16, elementCost(m * n, threadCount()));
     return;
   }
