@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denseBackward, denseForward, type ActivationName, type Backend } from '../src/linalg/backend.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { clone, type Matrix } from '../src/linalg/matrix.js';
-import { loadWasmBackend } from '../src/linalg/select-backend.js';
-import type { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
+import { loadWasmBackend, readWasmBytes } from '../src/linalg/select-backend.js';
+import { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
+import { WasmHeap } from '../src/linalg/wasm/heap.js';
+import { imports, kernelsOf } from '../src/linalg/wasm/kernels.js';
 import { Random } from '../src/random.js';
 
 type Product = 'matmulABt' | 'matmulAtB' | 'matmulAB';
@@ -270,6 +272,25 @@ describe('threads', () => {
           expect(bits(again), `${label} run to run`).toEqual(bits(c));
         }
       }
+    }
+  });
+});
+
+describe('threads without their workers', () => {
+  it('leave every chunk to the calling thread, with the bits of a running worker', async () => {
+    // A backend told of two threads, whose second never starts: what a busy machine does to a worker.
+    const module = await WebAssembly.compile(await readWasmBytes());
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
+    const kernels = kernelsOf(await WebAssembly.instantiate(module, imports(memory)));
+    const heap = new WasmHeap(memory, kernels.heapBase(), 2 ** 30);
+    const jobBlock = heap.allocate(kernels.jobBlockBytes());
+    kernels.configure(jobBlock, 2, 0);
+    const abandoned = new WasmBackend(kernels, heap, jobBlock, null, 2);
+    for (const [rows, cols] of [[64, 225], [300, 17]] as const) {
+      methodCases(rows, cols).forEach((c, i) => {
+        const expected = c.run(threaded, maker(threaded, i));
+        expect(bits(c.run(abandoned, maker(abandoned, i))), `${c.name} ${rows}x${cols}`).toEqual(bits(expected));
+      });
     }
   });
 });
