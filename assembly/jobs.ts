@@ -124,11 +124,13 @@ export function run(op: Op, extent: i32, grain: i32, cost: f64): f64 {
   const job = (atomic.load<i64>(block + TICKET) >>> 32) + 1;
   atomic.store<i32>(block + FINISHED, 0);
   atomic.store<i64>(block + TICKET, (job << 32) | chunks);
-  if (atomic.load<i32>(block + SLEEPING) > 0) atomic.notify(block + TICKET, threads - 1);
-  const alone = work(0, job, chunks) == chunks;
+  const sleeping = atomic.load<i32>(block + SLEEPING) > 0;
+  if (sleeping) atomic.notify(block + TICKET, threads - 1);
+  // Missed by workers that were awake (not asleep, which takes a while to wake from): not scheduled.
+  const missed = work(0, job, chunks) == chunks && !sleeping;
   awaitFinished(chunks);
-  skipped = alone ? backoff : 0;
-  backoff = alone ? min(2 * backoff, MAX_BACKOFF) : 1;
+  skipped = missed ? backoff : 0;
+  backoff = missed ? min(2 * backoff, MAX_BACKOFF) : 1;
   for (let c = 0; c < chunks; c++) total += load<f64>(block + RESULTS + (<usize>c << 3));
   return total;
 }
