@@ -12,7 +12,7 @@ const DOT_ROWS: i32 = 8;
 const MACS_PER_NS: f64 = 16;
 const ELEMENTS_PER_NS: f64 = 4;
 
-/** Where the allocator may start: past the module's own static data (it has none). */
+/** Where the allocator may start: past the module's static data (Math.exp's table). */
 export function heapBase(): usize {
   return __heap_base;
 }
