@@ -151,6 +151,8 @@ type MethodCase = {
   run(backend: Backend, make: (rows: number, cols: number) => Matrix): Matrix[] | number;
   /** Relative tolerance against the JS backend: float32 sums over a row of `cols` need more. */
   tolerance?: number;
+  /** Whether threads add float32 partial sums in another order than one thread (a weight gradient split along the batch). */
+  reorders?: boolean;
 };
 
 function methodCases(rows: number, cols: number): MethodCase[] {
@@ -178,6 +180,7 @@ function methodCases(rows: number, cols: number): MethodCase[] {
     ...[true, false].flatMap((withGrads) => activations.map((f) => ({
       name: `denseBackward ${f} bias and input gradients=${withGrads}`,
       tolerance: 2e-5,
+      reorders: true,
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
         const delta = mk(rows, 13), gradW = mk(13, cols), gradB = withGrads ? mk(1, 13) : null, gradX = withGrads ? mk(rows, cols) : null;
         denseBackward(be, f, mk(rows, 13), mk(rows, 13), mk(rows, 13), delta, mk(rows, cols), mk(13, cols), gradW, gradB, gradX);
@@ -252,7 +255,8 @@ describe('threads', () => {
       methodCases(rows, cols).forEach((c, i) => {
         const single = c.run(wasm, maker(wasm, i));
         const first = c.run(threaded, maker(threaded, i));
-        compare(first, single, 1e-5, `${c.name} ${rows}x${cols}`);
+        // Rows split between threads compute the same sums; only reordered float32 partial sums may differ.
+        compare(first, single, c.reorders ? 1e-5 : 1e-12, `${c.name} ${rows}x${cols}`);
         expect(bits(c.run(threaded, maker(threaded, i))), `${c.name} ${rows}x${cols} run to run`).toEqual(bits(first));
       });
     }
