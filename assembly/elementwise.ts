@@ -4,10 +4,9 @@
 // of which only the lanes inside the range are stored.
 import { laneMask, storeLanes } from './lanes';
 
-/** Activation codes, as the TypeScript side passes them. */
+/** Activation codes, as the TypeScript side passes them; any other code is the identity. */
 export const RELU: i32 = 0;
 export const SIGMOID: i32 = 1;
-export const IDENTITY: i32 = 2;
 
 const ZERO = f32x4.splat(0);
 

@@ -12,7 +12,7 @@ const DOT_ROWS: i32 = 8;
 const MACS_PER_NS: f64 = 16;
 const ELEMENTS_PER_NS: f64 = 4;
 
-/** Where the allocator may start: past the module's own static data (it has none). */
+/** Where the allocator may start: past the module's static data (Math.exp's table). */
 export function heapBase(): usize {
   return __heap_base;
 }
@@ -38,7 +38,7 @@ export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
   if (partials != 0 && 2 * <i64>m * n < <i64>k * (m + n) && splits(k, 4, cost)) {
     setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, m); setInt(4, n); setFlag(5, acc); setPtr(6, partials);
     run(Op.GemmPartial, k, 4, cost);
-    setPtr(0, c); setPtr(1, partials); setInt(2, m * n);
+    setPtr(0, c); setPtr(1, partials); setInt(2, m * n); setInt(3, threadCount() - 1);
     run(Op.SumPartials, m * n, 16, elementCost(m * n, threadCount()));
     return;
   }

@@ -1,12 +1,12 @@
 // Threads: the main thread hands a kernel to the worker threads through a job block in the
-// shared memory. The kernel's range is cut into one part per thread, fixed by the thread
-// count, and partial sums are added in part order: the same thread count gives the same
-// bits on every run. Part t is meant for thread t (part 0 for the main thread), so that
-// each thread keeps working on the same rows, but whoever claims a part first computes it:
-// the main thread takes over the parts of workers that the system has not scheduled (the
-// machine may be busy), instead of waiting for them. Threads wait for new work or for the
-// last part by spinning briefly, then sleeping (PERF.md: a hand-off costs ~1 µs spinning,
-// 20–37 µs through a sleep).
+// shared memory. The kernel's range is cut into chunks, a few per thread, fixed by the
+// thread count; partial sums are added in chunk order, so the same thread count gives the
+// same bits on every run, whichever thread computed which chunk. Thread t first takes the
+// chunks meant for it, in order (so that each thread keeps working on the same rows), then
+// any chunk nobody has claimed yet: when the system does not schedule a worker (the
+// machine may be busy), the other threads do its share instead of waiting for it. Threads
+// wait for new work, or for the last chunk, by spinning briefly and then sleeping
+// (PERF.md: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep).
 import { dotRows, gemmRows, sumPartials, transposeRows } from './gemm';
 import {
   activate, activationBackward, add, addColumnSums, addRowVector, biasActivate, gatherColumns, scale,
@@ -22,9 +22,9 @@ export enum Op {
 
 // Layout of the job block (bytes). Words written by different threads sit on different
 // cache lines.
-const SEQ: usize = 0; // jobs posted, counted from 1 (main thread)
-const FINISHED: usize = 64; // parts of the current job finished
-const SLEEPING: usize = 128; // workers asleep on SEQ
+const TICKET: usize = 0; // the posted job: its number (from 1) << 32 | its chunk count (i64, main thread)
+const FINISHED: usize = 64; // chunks of the current job finished
+const SLEEPING: usize = 128; // workers asleep on TICKET
 const MAIN_SLEEPING: usize = 192; // 1 while the main thread sleeps on FINISHED
 const STOP: usize = 256; // 1: workers return
 const OP: usize = 320;
@@ -32,18 +32,26 @@ const EXTENT: usize = 324;
 const GRAIN: usize = 328;
 const INTS: usize = 384; // 16 integer arguments
 const FLOATS: usize = 448; // 8 float arguments
-const CLAIMS: usize = 1024; // per part, on its own cache line: the last job it was claimed for (i64)
-const RESULTS: usize = CLAIMS + (64 << 6); // per part: its float64 partial sum
+const CLAIMS: usize = 1024; // per chunk, on its own cache line: the last job it was claimed for (i64)
 /** Threads a job block can serve. */
 export const MAX_THREADS: i32 = 64;
+/** Chunks per thread: small enough that a thread stalled in one holds up little. */
+const CHUNKS_PER_THREAD: i32 = 4;
+const MAX_CHUNKS: i32 = MAX_THREADS * CHUNKS_PER_THREAD;
+const RESULTS: usize = CLAIMS + (<usize>MAX_CHUNKS << 6); // per chunk: its float64 partial sum
 /** Size of the job block; the TypeScript side allocates it. */
-export const JOB_BLOCK_BYTES: i32 = <i32>RESULTS + (MAX_THREADS << 3);
+export const JOB_BLOCK_BYTES: i32 = <i32>RESULTS + (MAX_CHUNKS << 3);
 /** Spins on a word before sleeping on it. */
 const SPINS: i32 = 1 << 16;
 
 let block: usize = 0;
 let threads: i32 = 1;
 let minParallelCost: f64 = 0;
+/** Split jobs still to run on this thread alone, and how many the next miss skips. */
+let skipped: i32 = 0;
+let backoff: i32 = 1;
+/** The most split jobs run alone after workers missed a job (they then fall asleep, spinning no more). */
+const MAX_BACKOFF: i32 = 4096;
 
 /**
  * Sets up this instance: its job block and, on the main thread, the thread count and the
@@ -97,21 +105,33 @@ function float(i: i32): f64 {
 /**
  * Runs job `op` (its arguments set) over `extent` rows or elements, split between the
  * threads in multiples of `grain` when it costs at least the configured minimum; returns
- * the sum of the parts' results (for the reductions).
+ * the sum of the chunks' results (for the reductions).
  */
 export function run(op: Op, extent: i32, grain: i32, cost: f64): f64 {
   store<i32>(block + OP, op);
   store<i32>(block + EXTENT, extent);
   store<i32>(block + GRAIN, grain);
   if (!splits(extent, grain, cost)) return runPart(0, 1);
-  const seq = load<i64>(block + SEQ) + 1;
-  atomic.store<i32>(block + FINISHED, 0);
-  atomic.store<i64>(block + SEQ, seq);
-  if (atomic.load<i32>(block + SLEEPING) > 0) atomic.notify(block + SEQ, threads - 1);
-  for (let t = 0; t < threads; t++) runIfClaimed(t, seq); // its own part, then any not taken yet
-  awaitFinished();
+  // A partial sum is kept per chunk (see GemmPartial): one chunk per thread there.
+  const chunks = op == Op.GemmPartial ? threads : threads * CHUNKS_PER_THREAD;
   let total = 0.0;
-  for (let t = 0; t < threads; t++) total += load<f64>(block + RESULTS + (<usize>t << 3));
+  if (skipped > 0) {
+    // The workers were not scheduled lately (a busy machine): the same chunks, here alone.
+    skipped--;
+    for (let c = 0; c < chunks; c++) total += runPart(c, chunks);
+    return total;
+  }
+  const job = (atomic.load<i64>(block + TICKET) >>> 32) + 1;
+  atomic.store<i32>(block + FINISHED, 0);
+  atomic.store<i64>(block + TICKET, (job << 32) | chunks);
+  const sleeping = atomic.load<i32>(block + SLEEPING) > 0;
+  if (sleeping) atomic.notify(block + TICKET, threads - 1);
+  // Missed by workers that were awake (not asleep, which takes a while to wake from): not scheduled.
+  const missed = work(0, job, chunks) == chunks && !sleeping;
+  awaitFinished(chunks);
+  skipped = missed ? backoff : 0;
+  backoff = missed ? min(2 * backoff, MAX_BACKOFF) : 1;
+  for (let c = 0; c < chunks; c++) total += load<f64>(block + RESULTS + (<usize>c << 3));
   return total;
 }
 
@@ -125,61 +145,76 @@ export function threadCount(): i32 {
   return threads;
 }
 
-/** The loop of worker thread `part` (1 ≤ part < threads): runs its part of every job until stopped. */
+/** The loop of worker thread `part` (1 ≤ part < threads): works on every job until stopped. */
 export function workerLoop(jobBlock: usize, part: i32, threadCount: i32): void {
   block = jobBlock;
   threads = threadCount;
   let seen: i64 = 0;
   while (true) {
     let spins = 0;
-    let seq = atomic.load<i64>(block + SEQ);
-    while (seq == seen) {
+    let ticket = atomic.load<i64>(block + TICKET);
+    while (ticket == seen) {
       if (++spins > SPINS) {
         atomic.add<i32>(block + SLEEPING, 1);
-        memory.atomic.wait64(block + SEQ, seen, -1);
+        memory.atomic.wait64(block + TICKET, seen, -1);
         atomic.sub<i32>(block + SLEEPING, 1);
         spins = 0;
       }
-      seq = atomic.load<i64>(block + SEQ);
+      ticket = atomic.load<i64>(block + TICKET);
     }
-    seen = seq;
+    seen = ticket;
     if (atomic.load<i32>(block + STOP) != 0) return;
-    runIfClaimed(part, seq);
+    work(part, ticket >>> 32, <i32>(ticket & 0xffffffff));
   }
 }
 
 /** Tells the workers to return from their loops. */
 export function stopWorkers(): void {
   atomic.store<i32>(block + STOP, 1);
-  atomic.add<i64>(block + SEQ, 1);
-  atomic.notify(block + SEQ, threads - 1);
+  atomic.add<i64>(block + TICKET, 1 << 32);
+  atomic.notify(block + TICKET, threads - 1);
 }
 
 /**
- * Runs part `part` of job `seq` if this thread is the first to claim it. A worker that
- * wakes late, for a job already done, finds its part claimed (the claim only grows).
+ * Thread `part`'s share of job `job`: its own chunks in order, then, from the last, any
+ * left. Returns how many chunks it ran.
  */
-function runIfClaimed(part: i32, seq: i64): void {
-  const claim = block + CLAIMS + (<usize>part << 6);
+function work(part: i32, job: i64, chunks: i32): i32 {
+  const per = chunks / threads;
+  const first = part * per, end = first + per;
+  let ran = 0;
+  for (let c = first; c < end; c++) ran += i32(runIfClaimed(c, job, chunks));
+  for (let c = chunks - 1; c >= 0; c--) if (c < first || c >= end) ran += i32(runIfClaimed(c, job, chunks));
+  return ran;
+}
+
+/**
+ * Runs chunk `c` of job `job` if this thread is the first to claim it. A worker that wakes
+ * late, for a job already done, finds every chunk of it claimed (a claim only grows), and
+ * the chunk count came with the job number, in one word.
+ */
+function runIfClaimed(c: i32, job: i64, chunks: i32): bool {
+  const claim = block + CLAIMS + (<usize>c << 6);
   let last = atomic.load<i64>(claim);
-  while (last < seq) {
-    const seen = atomic.cmpxchg<i64>(claim, last, seq);
+  while (last < job) {
+    const seen = atomic.cmpxchg<i64>(claim, last, job);
     if (seen == last) {
-      // Claimed: the job stays posted until this part is finished, so its arguments hold.
-      store<f64>(block + RESULTS + (<usize>part << 3), runPart(part, threads));
-      if (atomic.add<i32>(block + FINISHED, 1) == threads - 1 && atomic.load<i32>(block + MAIN_SLEEPING) != 0) {
+      // Claimed: the job stays posted until this chunk is finished, so its arguments hold.
+      store<f64>(block + RESULTS + (<usize>c << 3), runPart(c, chunks));
+      if (atomic.add<i32>(block + FINISHED, 1) == chunks - 1 && atomic.load<i32>(block + MAIN_SLEEPING) != 0) {
         atomic.notify(block + FINISHED, 1);
       }
-      return;
+      return true;
     }
     last = seen;
   }
+  return false;
 }
 
-function awaitFinished(): void {
+function awaitFinished(chunks: i32): void {
   let spins = 0;
   let finished = atomic.load<i32>(block + FINISHED);
-  while (finished != threads) {
+  while (finished != chunks) {
     if (++spins > SPINS) {
       atomic.store<i32>(block + MAIN_SLEEPING, 1);
       memory.atomic.wait32(block + FINISHED, finished, -1);
@@ -203,13 +238,13 @@ function runPart(part: i32, parts: i32): f64 {
   switch (op) {
     case Op.Gemm: gemmRows(ptr(0), ptr(1), ptr(2), ptr(3), ptr(4), int(5), int(6), int(7) != 0, e0, e1); break;
     case Op.GemmPartial: {
-      // Part p of Aᵀ·B over the rows [e0, e1) of A and B: part 0 into C, the others into partials.
+      // Chunk `part` of Aᵀ·B, over the rows [e0, e1) of A and B: chunk 0 into C, the others into partials.
       const m = int(3), n = int(4);
       const into = part == 0 ? ptr(2) : ptr(6) + (<usize>(part - 1) * m * n << 2);
       gemmRows(ptr(0) + <usize>e0 * m * 4, 4, <usize>m << 2, ptr(1) + (<usize>e0 * n << 2), into, n, e1 - e0, part == 0 && int(5) != 0, 0, m);
       break;
     }
-    case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), parts - 1, e0, e1); break;
+    case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Dot: dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), int(5) != 0, e0, e1); break;
     case Op.Transpose: transposeRows(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Zero: memory.fill(ptr(0) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;

@@ -22,7 +22,9 @@ instance.exports.workerLoop(jobBlock, part, threads);
 
 /**
  * Starts `threads − 1` workers on the job block at `jobBlock` and resolves once every one
- * is ready. The workers do not keep the process alive.
+ * is ready: instantiating the module writes its static data into the shared memory again
+ * (the same bytes), which must not happen while a kernel reads it. The workers do not
+ * keep the process alive.
  */
 export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, jobBlock: number, threads: number): Promise<WorkerPool> {
   const workers = Array.from({ length: threads - 1 }, (_, i) => {

@@ -16,7 +16,10 @@ export interface WasmBackendOptions {
   threads?: number;
   /**
    * A kernel estimated to take less than this many nanoseconds on one thread runs on one
-   * thread (default 4000): below it, handing work to another thread costs more than it saves.
+   * thread (default 10,000): below it, handing work to another thread (about 1 µs) and
+   * moving the data it wrote to the other core cost more than they save. The SGD update of
+   * the largest weight (17k elements) stays on one thread: at small batches the next forward
+   * pass reads the weights on the calling thread.
    */
   minParallelWork?: number;
   /** The most bytes the memory may grow to (default 1 GiB, at most 4 GiB). */
@@ -27,7 +30,7 @@ export interface WasmBackendOptions {
 export const MAX_THREADS = 64;
 const PAGE_BYTES = 65536;
 const DEFAULT_MAX_BYTES = 2 ** 30;
-const DEFAULT_MIN_PARALLEL_WORK = 4000;
+const DEFAULT_MIN_PARALLEL_WORK = 10_000;
 const ACTIVATION_CODES: Record<ActivationName, number> = { relu: 0, sigmoid: 1, identity: 2 };
 /** Staging slots 0–8 hold operands; these, the transposed B of A·Bᵀ and the threads' partial sums of Aᵀ·B. */
 const TRANSPOSED_SLOT = 9;
