@@ -117,7 +117,7 @@ describe('reclink: bad input exits 1 with one line', () => {
 
 describe('reclink: usage errors exit 2 with one line', () => {
   it.each([
-    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, summary, init or trace (see reclink --help)'],
+    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, summary, init, trace, lab or bench (see reclink --help)'],
     ['an unknown command', ['trian'], "reclink: unknown command 'trian' (Did you mean train?)"],
     ['an unknown flag', ['summary', '--bacth', '3'], "reclink: unknown option '--bacth' (Did you mean --batch?)"],
     ['a bad number', ['summary', '--batch', '2x'], "reclink: option '--batch <N>' argument '2x' is invalid. Expected an integer."],
@@ -126,11 +126,24 @@ describe('reclink: usage errors exit 2 with one line', () => {
     ['a config that cannot work', ['init', '--out', 'm.safetensors', '--input-size', '2'], 'reclink: config field linkStride is 3, expected an integer from 1 to 2'],
     ['a missing required flag', ['trace', '--model', 'm.safetensors', '--out', 't.safetensors'], "reclink: required option '--input <path>' not specified"],
     ['an extra argument', ['summary', 'now'], "reclink: too many arguments for 'summary'. Expected 0 arguments but got 1."],
+    ['a bad batch list', ['bench', '--batches', '1,0'], "reclink: option '--batches <list>' argument '1,0' is invalid. Expected positive integers separated by commas, e.g. 1,16,64."],
   ])('%s', (_, args, message) => expectFailure(reclink(...(args as string[])), 2, message));
 });
 
+describe('reclink bench', () => {
+  it('prints the measured cells as JSON', () => {
+    const run = reclink('bench', '--batches', '1,3', '--budget-ms', '20', '--no-peers', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: { impl: string; batch: number; mode: string; samplesPerSec: number }[] };
+    const cells = report.results.map((r) => `${r.impl} ${r.batch} ${r.mode}`);
+    expect(cells).toContain('reclink-wasm 3 train');
+    expect(cells).toContain('reclink-js 1 infer');
+    expect(report.results.every((r) => r.samplesPerSec > 0)).toBe(true);
+  });
+});
+
 describe('reclink --help', () => {
-  it.each([[[]], [['train']], [['eval']], [['reconstruct']], [['summary']], [['init']], [['trace']]])('works for %j', (command) => {
+  it.each([[[]], [['train']], [['eval']], [['reconstruct']], [['summary']], [['init']], [['trace']], [['lab']], [['bench']]])('works for %j', (command) => {
     const run = reclink(...command, '--help');
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');

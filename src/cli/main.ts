@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLab } from './commands/lab.js';
@@ -39,6 +40,7 @@ function program(): Command {
   registerInit(root);
   registerTrace(root);
   registerLab(root);
+  registerBench(root);
   return root;
 }
 

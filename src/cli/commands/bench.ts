@@ -1,0 +1,48 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatBench } from '../../bench/format-bench.js';
+import { runBench } from '../../bench/run-bench.js';
+import { positiveInteger } from '../config-flags.js';
+import { print, printJson } from '../output.js';
+
+interface BenchFlags {
+  batches?: number[];
+  budgetMs?: number;
+  threads?: number;
+  peers: boolean;
+  json?: boolean;
+}
+
+/**
+ * `reclink bench [--json] [--batches 1,16,...] [--budget-ms MS] [--threads N] [--no-peers]`:
+ * training and inference samples/s of reclink (js, wasm, wasm with threads) and, in the same
+ * run, TensorFlow.js and PyTorch when they are installed, with ratios and GFLOP/s.
+ */
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure training and inference samples/s against TensorFlow.js and PyTorch, in the same run')
+    .option('--batches <list>', 'batch sizes, comma-separated (default 1,16,64,256,1024)', batchList)
+    .option('--budget-ms <ms>', 'milliseconds per measured cell (default 400)', positiveInteger)
+    .option('--threads <N>', 'threads of the threaded WebAssembly row (default: auto, at least 2)', positiveInteger)
+    .option('--no-peers', 'measure reclink alone')
+    .option('--json', 'print {"results": [{"impl", "batch", "mode", "samplesPerSec"}, ...], "peak", "notes", "environment"}')
+    .action(async (flags: BenchFlags) => {
+      const report = await runBench({
+        batches: flags.batches,
+        budgetMs: flags.budgetMs,
+        threads: flags.threads,
+        peers: flags.peers,
+        onProgress: (message) => process.stderr.write(`  ${message}\n`),
+      });
+      if (flags.json) printJson(report);
+      else print(formatBench(report));
+    });
+}
+
+function batchList(text: string): number[] {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (values.length === 0 || !values.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new InvalidArgumentError('Expected positive integers separated by commas, e.g. 1,16,64.');
+  }
+  return values;
+}
