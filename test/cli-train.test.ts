@@ -241,6 +241,11 @@ describe('reclink train --resume', () => {
       2,
       'reclink: the run has done 4 epochs already, and 3 were asked for; give --epochs 4 or more',
     );
+    expectFailure(
+      reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--name', 'elsewhere'),
+      2,
+      'reclink: --resume continues the run in its own folder; leave out --name and --runs-dir',
+    );
     const best = runFile('halves', 'best.safetensors');
     expectFailure(reclinkIn(dir, 'train', '--resume', best), 1, `reclink: ${best} has no training state to resume from, expected a run's last.safetensors`);
   });

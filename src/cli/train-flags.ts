@@ -36,7 +36,7 @@ export interface TrainOptions extends BackendOptions, Record<string, unknown> {
   loss?: LossReduction;
   seed?: number;
   name?: string;
-  runsDir: string;
+  runsDir?: string;
   resume?: string;
   json?: boolean;
 }
@@ -73,7 +73,7 @@ export function addTrainFlags(command: Command): Command {
     .addOption(new Option('--loss <reduction>', "the loss: the exercise's sum of squared errors, or their mean (default sum)").choices(['sum', 'mean']));
   return addConfigFlags(command)
     .option('--name <name>', 'the run folder\'s name (default: the first free run-<n>)')
-    .option('--runs-dir <path>', 'where run folders go', 'runs')
+    .option('--runs-dir <path>', 'where run folders go (default runs)')
     .option('--resume <run>', 'continue a run exactly: its folder or its last.safetensors (only --epochs may change)')
     .option('--json', 'print a JSON line an epoch and one with the result on stdout');
 }

@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,7 +99,8 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
     ...CROSS_ORIGIN_ISOLATION,
   });
   if (request.method === 'HEAD') return void response.end();
-  createReadStream(file).pipe(response);
+  // A file that vanishes or fails mid-read ends this response (its headers are sent), not the server.
+  await pipeline(createReadStream(file), response).catch(() => response.destroy());
 }
 
 /** The file a request path names, or null when it is malformed or leaves `root`. */
@@ -115,6 +117,7 @@ function filePath(root: string, url: string): string | null {
 }
 
 function send(response: ServerResponse, status: number, text: string): void {
+  if (response.headersSent) return void response.destroy();
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   response.end(text);
 }

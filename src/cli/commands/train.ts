@@ -46,10 +46,13 @@ function newRun(options: TrainOptions, backend: Backend): RunPlan {
   const net = new RecLinkNet(request.config, { backend });
   const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
   const data = loadRunData(request.data, net.config.inputSize);
-  return { folder: RunFolder.create(options.runsDir, options.name), net, data, training, resume: null };
+  return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null };
 }
 
 function resumedRun(options: TrainOptions, target: string, backend: Backend): RunPlan {
+  if (options.name !== undefined || options.runsDir !== undefined) {
+    throw new ReclinkError('--resume continues the run in its own folder; leave out --name and --runs-dir', 2);
+  }
   const { folder, checkpoint } = RunFolder.ofCheckpoint(target);
   const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint, { backend });
   if (run === null || resume === null) {
