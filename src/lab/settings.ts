@@ -30,11 +30,11 @@ export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
 });
 
 /** Every optimizer, in the order the page lists them. */
-export const LAB_OPTIMIZERS: readonly LabOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
+const LAB_OPTIMIZERS: readonly LabOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
 /** Every output activation, in the order the page lists them. */
-export const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
+const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
 /** The largest batch and cycle count the lab accepts. */
-export const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
+const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
 
 /** The settings, checked: a field that cannot work is named with what was expected. */
 export function checkSettings(settings: LabSettings): LabSettings {
