@@ -1,5 +1,6 @@
 import type { ActivationName } from '../linalg/backend.js';
 import { ReclinkError } from '../errors.js';
+import { checkInteger } from '../checks.js';
 
 /** The optimizers the lab offers (PyTorch's rules: SGD, SGD with momentum 0.9 or Nesterov, Adam, AdamW). */
 export type LabOptimizer = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
@@ -51,10 +52,6 @@ export function checkSettings(settings: LabSettings): LabSettings {
 /** Whether going from `a` to `b` needs a new network (the architecture or the seed changed). */
 export function needsRebuild(a: LabSettings, b: LabSettings): boolean {
   return a.cycles !== b.cycles || a.outputActivation !== b.outputActivation || a.seed !== b.seed;
-}
-
-function checkInteger(field: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
 }
 
 function fail(field: string, value: unknown, expected: string): never {

@@ -1,4 +1,4 @@
-import { checkPositive } from './checks.js';
+import { checkPositive } from '../checks.js';
 import type { Trainable } from './optimizer.js';
 
 /** The global gradient norm ‖g‖ = √(Σ_p ‖∂E/∂p‖²), over every parameter. */

@@ -1,7 +1,7 @@
 import { ReclinkError } from '../errors.js';
 import type { LossReduction } from '../nn/loss.js';
 import { Adam, AdamW } from './adam.js';
-import { checkInteger, checkNumber, checkPositive, show } from './checks.js';
+import { checkInteger, checkNumber, checkPositive, show } from '../checks.js';
 import type { Optimizer, OptimizerKind, Trainable } from './optimizer.js';
 import { constantSchedule, cosineSchedule, linearWarmup, stepSchedule, type Schedule } from './schedule.js';
 import { Sgd } from './sgd.js';

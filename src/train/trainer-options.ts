@@ -1,6 +1,6 @@
 import type { LossReduction } from '../nn/loss.js';
 import { ReclinkError } from '../errors.js';
-import { checkInteger, checkNumber, checkPositive } from './checks.js';
+import { checkInteger, checkNumber, checkPositive } from '../checks.js';
 import type { Schedule } from './schedule.js';
 
 /** Stop when the validation loss has not improved for a while. */
