@@ -385,7 +385,8 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return a.reduce((sum, v, i) => sum + v * b[i], 0);
 }
 
-function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
+/** Plain gradient descent on one tensor: value −= learningRate · gradient. */
+export function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
   for (let i = 0; i < value.data.length; i++) value.data[i] -= learningRate * gradient.data[i];
 }
 
