@@ -1,4 +1,4 @@
-import type { AdamHyper } from '../linalg/backend.js';
+import { adamStepScalars, type AdamHyper } from '../linalg/backend.js';
 import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
@@ -73,8 +73,9 @@ export class AdamFamily implements Optimizer {
   step(): void {
     const { backend, parameters } = this.model;
     this.hyper.step++;
+    const scalars = adamStepScalars(this.hyper);
     for (let i = 0; i < parameters.length; i++) {
-      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper);
+      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper, scalars);
     }
   }
 
