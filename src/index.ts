@@ -47,7 +47,7 @@ export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, typ
 export { Sgd, SGD_DEFAULTS, type SgdOptions, type SgdJson } from './train/sgd.js';
 export { Adam, AdamW, AdamFamily, ADAM_DEFAULTS, ADAMW_DEFAULTS, type AdamOptions, type AdamJson } from './train/adam.js';
 export type { Optimizer, OptimizerKind, OptimizerState, OptimizerJson, Trainable } from './train/optimizer.js';
-export { clipGradNorm, gradNorm } from './train/clip.js';
+export { clipGradNorm, globalNorm, gradNorm } from './train/clip.js';
 export {
   constantSchedule,
   stepSchedule,

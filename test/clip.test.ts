@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { fromValues } from '../src/linalg/matrix.js';
 import type { Parameter } from '../src/nn/parameter.js';
-import { clipGradNorm, gradNorm } from '../src/train/clip.js';
+import { clipGradNorm, globalNorm, gradNorm } from '../src/train/clip.js';
 import type { Trainable } from '../src/train/optimizer.js';
 
 /** Two parameters whose gradients are (3, 0) and (0, 4): a global norm of exactly 5. */
@@ -15,6 +15,10 @@ function model(): { model: Trainable; grads: () => number[] } {
 describe("clipping by global norm (PyTorch's clip_grad_norm_)", () => {
   it('measures √(Σ‖g‖²) over every parameter', () => {
     expect(gradNorm(model().model)).toBe(5);
+  });
+
+  it('measures the same norm over the weights: √(4 · 1²) = 2', () => {
+    expect(globalNorm(model().model, 'value')).toBe(2);
   });
 
   it('scales every gradient by maxNorm / (total + 1e-6) when the norm is larger, and returns the norm before', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { denseBackward, denseForward, type ActivationName, type Backend } from '../src/linalg/backend.js';
+import { adamStepScalars, denseBackward, denseForward, type ActivationName, type AdamHyper, type Backend } from '../src/linalg/backend.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { clone, type Matrix } from '../src/linalg/matrix.js';
 import { loadWasmBackend, readWasmBytes } from '../src/linalg/select-backend.js';
@@ -204,7 +204,8 @@ function methodCases(rows: number, cols: number): MethodCase[] {
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
         const w = mk(rows, cols), m = mk(rows, cols), v = mk(rows, cols);
         v.data.forEach((x, i) => (v.data[i] = Math.abs(x)));
-        be.adamUpdate(w, mk(rows, cols), m, v, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 });
+        const h: AdamHyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 };
+        be.adamUpdate(w, mk(rows, cols), m, v, h, adamStepScalars(h));
         return [w, m, v];
       },
     })),

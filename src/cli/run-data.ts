@@ -23,7 +23,7 @@ export interface RunData {
 }
 
 /** What `reclink train` uses when no flag says otherwise: MNIST-15, 8,000 / 2,000 (the fifth rule), seed 0, no scaling. */
-export const DATA_DEFAULTS = Object.freeze({ source: BUNDLED, splitSeed: 0, normalize: 'none' as NormalizationName });
+const DATA_DEFAULTS = Object.freeze({ source: BUNDLED, splitSeed: 0, normalize: 'none' as NormalizationName });
 
 /**
  * Loads the samples for a model of `inputSize` inputs and splits them. Sizes left out are

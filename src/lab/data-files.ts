@@ -12,7 +12,7 @@ import type { LabDataset } from './session.js';
 export type PngDecoder = (file: LabFile) => Promise<DecodedImage>;
 
 /** The seed of the training / validation split: the command line's default, so that both see the same samples. */
-export const SPLIT_SEED = 0;
+const SPLIT_SEED = 0;
 
 /** The bundled digits from `data/mnist15.bin`'s bytes, split 8,000 / 2,000 as the command line splits them. */
 export function bundledDataset(bytes: Uint8Array): LabDataset {

@@ -30,7 +30,7 @@ export interface LoopHost {
 /** Milliseconds of training between two looks at the message queue. */
 export const SLICE_MS = 30;
 /** Milliseconds between two snapshots while training. */
-export const SNAPSHOT_MS = 250;
+const SNAPSHOT_MS = 250;
 /** Validation samples shown beside their reconstructions. */
 export const SHOWN_SAMPLES = 16;
 

@@ -6,10 +6,9 @@ import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
-import { Adam, AdamW } from '../train/adam.js';
 import { evaluate } from '../train/evaluate.js';
 import type { Optimizer } from '../train/optimizer.js';
-import { Sgd } from '../train/sgd.js';
+import { createOptimizer, TRAINING_DEFAULTS } from '../train/settings.js';
 import { Trainer } from '../train/trainer.js';
 import { checkSettings, needsRebuild, type LabOptimizer, type LabSettings } from './settings.js';
 
@@ -198,19 +197,11 @@ export class LabSession {
   }
 }
 
+/** The lab's optimizer as training settings name it: momentum and nesterov are SGD's. */
 function makeOptimizer(net: RecLinkNet, kind: LabOptimizer, lr: number): Optimizer {
-  switch (kind) {
-    case 'sgd':
-      return new Sgd(net, { lr });
-    case 'momentum':
-      return new Sgd(net, { lr, momentum: MOMENTUM });
-    case 'nesterov':
-      return new Sgd(net, { lr, momentum: MOMENTUM, nesterov: true });
-    case 'adam':
-      return new Adam(net, { lr });
-    case 'adamw':
-      return new AdamW(net, { lr });
-  }
+  const optimizer = kind === 'adam' || kind === 'adamw' ? kind : 'sgd';
+  const momentum = kind === 'momentum' || kind === 'nesterov' ? MOMENTUM : 0;
+  return createOptimizer(net, { ...TRAINING_DEFAULTS, optimizer, lr, momentum, nesterov: kind === 'nesterov' });
 }
 
 /** Rows `first` to `end − 1` of `m`, sharing its storage. */

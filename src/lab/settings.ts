@@ -1,5 +1,6 @@
 import type { ActivationName } from '../linalg/backend.js';
 import { ReclinkError } from '../errors.js';
+import { checkInteger } from '../checks.js';
 
 /** The optimizers the lab offers (PyTorch's rules: SGD, SGD with momentum 0.9 or Nesterov, Adam, AdamW). */
 export type LabOptimizer = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw';
@@ -30,11 +31,11 @@ export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
 });
 
 /** Every optimizer, in the order the page lists them. */
-export const LAB_OPTIMIZERS: readonly LabOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
+const LAB_OPTIMIZERS: readonly LabOptimizer[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw'];
 /** Every output activation, in the order the page lists them. */
-export const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
+const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity'];
 /** The largest batch and cycle count the lab accepts. */
-export const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
+const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
 
 /** The settings, checked: a field that cannot work is named with what was expected. */
 export function checkSettings(settings: LabSettings): LabSettings {
@@ -51,10 +52,6 @@ export function checkSettings(settings: LabSettings): LabSettings {
 /** Whether going from `a` to `b` needs a new network (the architecture or the seed changed). */
 export function needsRebuild(a: LabSettings, b: LabSettings): boolean {
   return a.cycles !== b.cycles || a.outputActivation !== b.outputActivation || a.seed !== b.seed;
-}
-
-function checkInteger(field: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
 }
 
 function fail(field: string, value: unknown, expected: string): never {

@@ -1,6 +1,6 @@
 import { clone, type Matrix } from '../linalg/matrix.js';
 import { RecLinkNet } from '../model/reclink-net.js';
-import { lossGradient, outputGradients } from '../reference/errata.js';
+import { lossGradient, outputGradients, sgdStep } from '../reference/errata.js';
 
 /** The row of the sign error of 3.2 in `ERRATA` (0-based): the lab also runs it on the live network. */
 export const SIGN_ERRATUM = 5;
@@ -31,8 +31,8 @@ export function signErrorDemo(net: RecLinkNet, x: Matrix): SignDemo {
     for (let step = 0; step <= SIGN_DEMO.steps; step++) {
       losses.push(copy.computeGradients(batch).loss / batch.rows);
       const gradient = outputGradients(copy, lossGradient(copy, batch, sign));
-      for (let i = 0; i < weight.data.length; i++) weight.data[i] -= SIGN_DEMO.lr * gradient.weight.data[i];
-      for (let i = 0; i < bias.data.length; i++) bias.data[i] -= SIGN_DEMO.lr * gradient.bias.data[i];
+      sgdStep(weight, gradient.weight, SIGN_DEMO.lr);
+      sgdStep(bias, gradient.bias, SIGN_DEMO.lr);
     }
     return losses;
   };

@@ -151,7 +151,7 @@ export function tensorLabel(name: string): string {
 }
 
 /** The part of the network a traced tensor belongs to: `input layer`, `link layer`, `cycle 2`, `output layer` (X: `input`). */
-export function layerOf(name: string): string {
+function layerOf(name: string): string {
   const cycle = /rec\.(\d+)$/.exec(name);
   if (cycle) return `cycle ${cycle[1]}`;
   if (name === 'X') return 'input';

@@ -47,8 +47,11 @@ export interface Backend {
   scale(m: Matrix, s: number): void;
   /** One SGD update of a parameter, PyTorch's rule (see `SgdHyper`). */
   sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void;
-  /** One Adam or AdamW update of a parameter, PyTorch's rule (see `AdamHyper`). */
-  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void;
+  /**
+   * One Adam or AdamW update of a parameter, PyTorch's rule (see `AdamHyper`); `s` is
+   * `adamStepScalars(h)`, computed once per optimizer step for all its parameters.
+   */
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper, s: AdamStepScalars): void;
   /** Optional, fused `denseForward` (see that function): one call instead of three. */
   denseForward?(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void;
   /** Optional, fused `denseBackward` (see that function): one call instead of four. */

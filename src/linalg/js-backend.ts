@@ -1,4 +1,4 @@
-import { adamStepScalars, type ActivationName, type Backend } from './backend.js';
+import type { ActivationName, Backend } from './backend.js';
 import { zeros, type DType, type Matrix } from './matrix.js';
 
 /**
@@ -150,10 +150,10 @@ export const jsBackend: Backend = {
     }
   },
 
-  adamUpdate(value, grad, m, v, h) {
+  adamUpdate(value, grad, m, v, h, s) {
     const W = value.data, G = grad.data, M = m.data, V = v.data;
     const { beta1, beta2, eps } = h;
-    const { stepSize, sqrtCorrection2, shrink, coupledDecay } = adamStepScalars(h);
+    const { stepSize, sqrtCorrection2, shrink, coupledDecay } = s;
     for (let i = 0; i < W.length; i++) {
       const g = G[i] + coupledDecay * W[i];
       W[i] *= shrink;

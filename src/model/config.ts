@@ -1,5 +1,6 @@
 import type { ActivationName } from '../linalg/backend.js';
 import { ReclinkError } from '../errors.js';
+import { checkInteger } from '../checks.js';
 
 /** How the weights are drawn: PyTorch's `nn.Linear` default U(±1/√fan_in), He or Xavier. */
 export type InitName = 'torch' | 'he' | 'xavier';
@@ -43,11 +44,11 @@ const MAX_WIDTH = 1 << 16;
 /** The defaults completed by `overrides`, checked: a field that cannot work is named. */
 export function resolveConfig(overrides: Partial<RecLinkConfig> = {}): RecLinkConfig {
   const config: RecLinkConfig = { ...DEFAULT_CONFIG, ...overrides };
-  checkInteger(config, 'inputSize', 1, MAX_WIDTH);
-  checkInteger(config, 'hiddenSize', 1, MAX_WIDTH);
-  checkInteger(config, 'linkStride', 1, config.inputSize);
-  checkInteger(config, 'cycles', 1, 64);
-  checkInteger(config, 'seed', -(2 ** 31), 2 ** 31 - 1);
+  checkInteger('config field inputSize', config.inputSize, 1, MAX_WIDTH);
+  checkInteger('config field hiddenSize', config.hiddenSize, 1, MAX_WIDTH);
+  checkInteger('config field linkStride', config.linkStride, 1, config.inputSize);
+  checkInteger('config field cycles', config.cycles, 1, 64);
+  checkInteger('config field seed', config.seed, -(2 ** 31), 2 ** 31 - 1);
   if (typeof config.linkBias !== 'boolean') fail('linkBias', config.linkBias, 'true or false');
   if (!ACTIVATIONS.includes(config.outputActivation)) fail('outputActivation', config.outputActivation, ACTIVATIONS.join(', '));
   if (!INITS.includes(config.init)) fail('init', config.init, INITS.join(', '));
@@ -57,11 +58,6 @@ export function resolveConfig(overrides: Partial<RecLinkConfig> = {}): RecLinkCo
 /** Width of X_red: ⌈inputSize / linkStride⌉. */
 export function linkWidth(config: RecLinkConfig): number {
   return Math.ceil(config.inputSize / config.linkStride);
-}
-
-function checkInteger(config: RecLinkConfig, field: 'inputSize' | 'hiddenSize' | 'linkStride' | 'cycles' | 'seed', min: number, max: number): void {
-  const value = config[field];
-  if (!Number.isInteger(value) || value < min || value > max) fail(field, value, `an integer from ${min} to ${max}`);
 }
 
 function fail(field: keyof RecLinkConfig, value: unknown, expected: string): never {

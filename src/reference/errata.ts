@@ -53,7 +53,7 @@ export function selectionMatrix(inputSize: number, stride: number, width: number
 }
 
 /** Erratum 1, the selection matrix K. */
-export interface SelectionMeasurement {
+interface SelectionMeasurement {
   /** max |x_reduce[last]| over the batch with the literal K (n ≤ 74). */
   literalLast: number;
   /** The inputs the last element should carry: min and max of X[:, s·(width − 1)]. */
@@ -81,7 +81,7 @@ export function measureSelection(): SelectionMeasurement {
 // 2. 3.1.3: y = ReLU(A_in).
 
 /** Erratum 2, the output layer's input. */
-export interface OutputSourceMeasurement {
+interface OutputSourceMeasurement {
   /** Shape of the literal y = ReLU(A_in). */
   literalShape: [number, number];
   /** Shape of the target X. */
@@ -105,7 +105,7 @@ export function measureOutputSource(): OutputSourceMeasurement {
 // 3. 3.1.3: "X — input batch 225 × N" with A_in = X W_inᵀ + b_in.
 
 /** Erratum 3, the orientation of the batch. */
-export interface InputOrientationMeasurement {
+interface InputOrientationMeasurement {
   /** The product X W_inᵀ with X stored 225 × N: the shapes, and whether they fit. */
   literal: { left: [number, number]; right: [number, number]; defined: boolean };
   /** max |X W_inᵀ + b_in − A_in| with X stored N × 225, against the model. */
@@ -129,7 +129,7 @@ export function measureInputOrientation(): InputOrientationMeasurement {
 // 4. 3.1.2 writes a link bias, 3.1.1 and 3.1.3 do not.
 
 /** Erratum 4, the link bias. */
-export interface LinkBiasMeasurement {
+interface LinkBiasMeasurement {
   /** Parameters of the default model (no link bias), and with `linkBias: true`. */
   parameters: { without: number; with: number };
   /** max |X_red W_linkᵀ − A_link| (3.1.3) on the default model. */
@@ -161,7 +161,7 @@ export function measureLinkBias(): LinkBiasMeasurement {
  * The literal output pre-activation: the sum runs over i but reads z[n, j], so output j is
  * z[n, j] times the sum of row j of W_out. z has H entries, so for j ≥ H it is undefined (NaN).
  */
-export function literalOutputSum(w: Matrix, b: Matrix, z: Matrix): Matrix {
+function literalOutputSum(w: Matrix, b: Matrix, z: Matrix): Matrix {
   const a = zeros(z.rows, w.rows, 'float64');
   for (let n = 0; n < z.rows; n++) {
     for (let j = 0; j < w.rows; j++) {
@@ -175,7 +175,7 @@ export function literalOutputSum(w: Matrix, b: Matrix, z: Matrix): Matrix {
 }
 
 /** Erratum 5, the output layer's sum. */
-export interface OutputSumMeasurement {
+interface OutputSumMeasurement {
   /** Outputs of a sample that the literal formula leaves undefined (j ≥ H), of D. */
   undefinedOutputs: number;
   /** D, the outputs of a sample. */
@@ -233,7 +233,7 @@ export function lossGradient(net: RecLinkNet, x: Matrix, sign: 'literal' | 'corr
 }
 
 /** Erratum 6, the sign of the loss gradient. */
-export interface SignMeasurement {
+interface SignMeasurement {
   /** The literal ∂E/∂W_out against the true one. */
   gradient: GradientMeasurement;
   /** ⟨literal, true⟩ / ⟨true, true⟩ for ∂E/∂W_out: −1 is the exact opposite. */
@@ -276,7 +276,7 @@ export function measureSign(learningRate = 1e-3): SignMeasurement {
  * the batch first, then multiplied by z_j, which carries no sample index; it is read as the
  * batch mean of S[:, j], the reading that is exact for one sample or identical samples.
  */
-export function literalBatchGradient(net: RecLinkNet, lossGradient: Matrix): Matrix {
+function literalBatchGradient(net: RecLinkNet, lossGradient: Matrix): Matrix {
   const s = net.output.input;
   const sMean = columnSums(s);
   jsBackend.scale(sMean, 1 / s.rows);
@@ -284,7 +284,7 @@ export function literalBatchGradient(net: RecLinkNet, lossGradient: Matrix): Mat
 }
 
 /** Erratum 7, where the batch sum goes. */
-export interface BatchSumMeasurement {
+interface BatchSumMeasurement {
   /** The literal ∂E/∂W_out against the true one, by batch size. */
   byBatch: { batch: number; gradient: GradientMeasurement }[];
 }
@@ -320,18 +320,18 @@ function gradS(net: RecLinkNet): Matrix {
 }
 
 /** 3.2 b: δ_link without f'(A_link), so ∂E/∂W_link = G_Sᵀ X_red. */
-export function literalLinkGradient(net: RecLinkNet): Matrix {
+function literalLinkGradient(net: RecLinkNet): Matrix {
   return productAtB(gradS(net), net.link.input);
 }
 
 /** 3.2 c: the last cycle's term alone, ∂E/∂W_rec = δ_rec(T)ᵀ U(T), U(T) = Z_in + Z_rec(T−1). */
-export function literalRecGradient(net: RecLinkNet): Matrix {
+function literalRecGradient(net: RecLinkNet): Matrix {
   const last = net.rec.cells[net.rec.cells.length - 1];
   return productAtB(last.delta, last.input);
 }
 
 /** 3.2 d: Z_in reaches the loss through the last cycle alone, G_in = δ_rec(T) W_rec. */
-export function literalInGradient(net: RecLinkNet): Matrix {
+function literalInGradient(net: RecLinkNet): Matrix {
   const last = net.rec.cells[net.rec.cells.length - 1];
   const gradIn = product(last.delta, net.parameter('rec.weight').value);
   const deltaIn = zeros(gradIn.rows, gradIn.cols, 'float64');
@@ -385,7 +385,8 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return a.reduce((sum, v, i) => sum + v * b[i], 0);
 }
 
-function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
+/** Plain gradient descent on one tensor: value −= learningRate · gradient. */
+export function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
   for (let i = 0; i < value.data.length; i++) value.data[i] -= learningRate * gradient.data[i];
 }
 

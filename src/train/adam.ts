@@ -1,8 +1,8 @@
-import type { AdamHyper } from '../linalg/backend.js';
+import { adamStepScalars, type AdamHyper } from '../linalg/backend.js';
 import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
-import { checkNumber } from './checks.js';
+import { checkNumber, show } from '../checks.js';
 import { loadMatrices } from './tensors.js';
 
 /** The hyperparameters of `torch.optim.Adam` and `torch.optim.AdamW`. */
@@ -73,8 +73,9 @@ export class AdamFamily implements Optimizer {
   step(): void {
     const { backend, parameters } = this.model;
     this.hyper.step++;
+    const scalars = adamStepScalars(this.hyper);
     for (let i = 0; i < parameters.length; i++) {
-      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper);
+      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper, scalars);
     }
   }
 
@@ -122,15 +123,19 @@ export class AdamW extends AdamFamily {
   }
 }
 
+/** `betas` if it is two numbers in [0, 1), as PyTorch requires of (β₁, β₂). */
+export function checkBetas(betas: unknown): [number, number] {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ReclinkError(`betas is ${show(betas)}, expected two numbers in [0, 1)`, 2);
+  return [checkNumber('beta1', betas[0], 0, 1), checkNumber('beta2', betas[1], 0, 1)];
+}
+
 /** Checks Adam's hyperparameters as PyTorch does. */
 function resolveAdamHyper(o: AdamOptions, kind: 'adam' | 'adamw', step: number): AdamHyper {
-  if (!Array.isArray(o.betas) || o.betas.length !== 2) {
-    throw new ReclinkError(`betas is ${JSON.stringify(o.betas)}, expected two numbers in [0, 1)`, 2);
-  }
+  const [beta1, beta2] = checkBetas(o.betas);
   return {
     lr: checkNumber('learning rate', o.lr, 0),
-    beta1: checkNumber('beta1', o.betas[0], 0, 1),
-    beta2: checkNumber('beta2', o.betas[1], 0, 1),
+    beta1,
+    beta2,
     eps: checkNumber('eps', o.eps, 0),
     weightDecay: checkNumber('weight decay', o.weightDecay, 0),
     decoupled: kind === 'adamw',

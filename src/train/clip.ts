@@ -1,12 +1,17 @@
-import { checkPositive } from './checks.js';
+import { checkPositive } from '../checks.js';
 import type { Trainable } from './optimizer.js';
+
+/** √(Σ_p ‖t_p‖²), where t_p is `tensor` of each parameter p: its gradient or its value. */
+export function globalNorm(model: Trainable, tensor: 'grad' | 'value'): number {
+  const { backend, parameters } = model;
+  let sum = 0;
+  for (const p of parameters) sum += backend.sumOfSquares(p[tensor]);
+  return Math.sqrt(sum);
+}
 
 /** The global gradient norm ‖g‖ = √(Σ_p ‖∂E/∂p‖²), over every parameter. */
 export function gradNorm(model: Trainable): number {
-  const { backend, parameters } = model;
-  let sum = 0;
-  for (const p of parameters) sum += backend.sumOfSquares(p.grad);
-  return Math.sqrt(sum);
+  return globalNorm(model, 'grad');
 }
 
 /**

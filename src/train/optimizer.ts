@@ -1,6 +1,6 @@
 import type { Backend } from '../linalg/backend.js';
 import { ReclinkError } from '../errors.js';
-import { show } from './checks.js';
+import { show } from '../checks.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { AdamJson } from './adam.js';
 import type { SgdJson } from './sgd.js';

@@ -1,5 +1,5 @@
 import { ReclinkError } from '../errors.js';
-import { checkInteger, checkNumber } from './checks.js';
+import { checkInteger, checkNumber } from '../checks.js';
 
 /**
  * Where training stands when the coming step asks for its learning rate: both are counts

@@ -1,11 +1,11 @@
 import { ReclinkError } from '../errors.js';
 import type { LossReduction } from '../nn/loss.js';
-import { Adam, AdamW } from './adam.js';
-import { checkInteger, checkNumber, checkPositive, show } from './checks.js';
+import { Adam, AdamW, checkBetas } from './adam.js';
+import { checkInteger, checkNumber, checkPositive, show } from '../checks.js';
 import type { Optimizer, OptimizerKind, Trainable } from './optimizer.js';
 import { constantSchedule, cosineSchedule, linearWarmup, stepSchedule, type Schedule } from './schedule.js';
 import { Sgd } from './sgd.js';
-import type { TrainerOptionsInput } from './trainer-options.js';
+import { checkReduction, type TrainerOptionsInput } from './trainer-options.js';
 
 /** The learning-rate schedules a run can name. */
 export type ScheduleName = 'constant' | 'step' | 'cosine';
@@ -81,7 +81,7 @@ export function resolveTrainingSettings(input: Partial<TrainingSettings> = {}): 
   const s: TrainingSettings = { ...TRAINING_DEFAULTS, ...input };
   oneOf('optimizer', s.optimizer, OPTIMIZERS);
   oneOf('schedule', s.schedule, SCHEDULES);
-  oneOf('loss', s.loss, ['sum', 'mean']);
+  checkReduction('loss', s.loss);
   checkInteger('epochs', s.epochs, 1);
   checkInteger('batch size', s.batchSize, 1);
   checkInteger('seed', s.seed, -(2 ** 31), 2 ** 31 - 1);
@@ -89,8 +89,7 @@ export function resolveTrainingSettings(input: Partial<TrainingSettings> = {}): 
   checkNumber('momentum', s.momentum, 0);
   if (typeof s.nesterov !== 'boolean') throw new ReclinkError(`nesterov is ${show(s.nesterov)}, expected true or false`, 2);
   if (s.weightDecay !== null) checkNumber('weight decay', s.weightDecay, 0);
-  if (!Array.isArray(s.betas) || s.betas.length !== 2) throw new ReclinkError(`betas is ${show(s.betas)}, expected two numbers in [0, 1)`, 2);
-  s.betas.forEach((beta, i) => checkNumber(`beta${i + 1}`, beta, 0, 1));
+  checkBetas(s.betas);
   if (s.clipNorm !== null) checkPositive('clipping norm', s.clipNorm);
   if (s.stepSize !== null) checkInteger('step size', s.stepSize, 1);
   checkNumber('gamma', s.gamma, 0);

@@ -2,7 +2,7 @@ import type { SgdHyper } from '../linalg/backend.js';
 import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
-import { checkNumber } from './checks.js';
+import { checkNumber } from '../checks.js';
 import { loadMatrices, type NamedMatrices } from './tensors.js';
 
 /** The hyperparameters of `torch.optim.SGD`. */

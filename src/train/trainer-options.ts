@@ -1,6 +1,6 @@
 import type { LossReduction } from '../nn/loss.js';
 import { ReclinkError } from '../errors.js';
-import { checkInteger, checkNumber, checkPositive } from './checks.js';
+import { checkInteger, checkNumber, checkPositive, show } from '../checks.js';
 import type { Schedule } from './schedule.js';
 
 /** Stop when the validation loss has not improved for a while. */
@@ -49,9 +49,7 @@ export const TRAINER_DEFAULTS: Readonly<TrainerOptions> = Object.freeze({
 export function resolveTrainerOptions(input: TrainerOptionsInput = {}): TrainerOptions {
   const o = { ...TRAINER_DEFAULTS, ...input };
   const stopping = o.earlyStopping ?? null;
-  if (o.reduction !== 'sum' && o.reduction !== 'mean') {
-    throw new ReclinkError(`loss reduction is ${JSON.stringify(o.reduction)}, expected sum or mean`, 2);
-  }
+  const reduction = checkReduction('loss reduction', o.reduction);
   if (o.schedule !== null && typeof o.schedule !== 'function') throw new ReclinkError('schedule is not a function, expected a Schedule or null', 2);
   return {
     epochs: checkInteger('epochs', o.epochs, 1),
@@ -63,6 +61,12 @@ export function resolveTrainerOptions(input: TrainerOptionsInput = {}): TrainerO
       stopping === null
         ? null
         : { patience: checkInteger('early-stopping patience', stopping.patience, 1), minDelta: checkNumber('early-stopping min delta', stopping.minDelta ?? 0, 0) },
-    reduction: o.reduction,
+    reduction,
   };
+}
+
+/** `value` if it names a loss reduction (sum or mean). */
+export function checkReduction(name: string, value: unknown): LossReduction {
+  if (value !== 'sum' && value !== 'mean') throw new ReclinkError(`${name} is ${show(value)}, expected sum, mean`, 2);
+  return value;
 }

@@ -1,5 +1,5 @@
 import { ReclinkError } from '../errors.js';
-import { show } from './checks.js';
+import { show } from '../checks.js';
 import type { EpochRecord } from './events.js';
 import type { OptimizerJson } from './optimizer.js';
 import type { NamedMatrices } from './tensors.js';

@@ -4,7 +4,7 @@ import { BatchMatrix } from '../nn/batch-matrix.js';
 import { ReclinkError } from '../errors.js';
 import { Random } from '../random.js';
 import { gatherRows, shuffledOrder } from './batches.js';
-import { clipGradNorm, gradNorm } from './clip.js';
+import { clipGradNorm, globalNorm, gradNorm } from './clip.js';
 import { checkDataset, evaluate } from './evaluate.js';
 import { Emitter, type Divergence, type EpochRecord, type Listener, type StopReason, type TrainerEvents } from './events.js';
 import { GoodCheckpoint } from './good-checkpoint.js';
@@ -193,7 +193,7 @@ export class Trainer {
     if (!Number.isFinite(loss)) return this.diverge('loss', loss);
     if (!Number.isFinite(norm)) return this.diverge('gradient norm', norm);
     this.optimizer.step();
-    const weightNorm = this.weightNorm();
+    const weightNorm = globalNorm(this.net, 'value'); // not finite once an update has overflowed a weight
     if (!Number.isFinite(weightNorm)) return this.diverge('weight norm', weightNorm);
     const sse = reduction === 'sum' ? loss : loss * x.rows * x.cols;
     p.epochLoss += sse;
@@ -317,13 +317,6 @@ export class Trainer {
     if (this.progress.epochsDone >= this.options.epochs) return 'completed';
     if (stopping && this.epochsWithoutImprovement >= stopping.patience) return 'early-stopping';
     return null;
-  }
-
-  /** ‖w‖ over every parameter: not finite once an update has overflowed a weight. */
-  private weightNorm(): number {
-    let sum = 0;
-    for (const p of this.net.parameters) sum += this.net.backend.sumOfSquares(p.value);
-    return Math.sqrt(sum);
   }
 
   /**

@@ -8,7 +8,7 @@ interface LabOptions {
 }
 
 /** The port `reclink lab` listens on unless told otherwise. */
-export const DEFAULT_LAB_PORT = 5180;
+const DEFAULT_LAB_PORT = 5180;
 
 /**
  * `reclink lab [--port P]`: serves the browser lab from the package's own folder on

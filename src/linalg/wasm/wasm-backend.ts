@@ -1,4 +1,4 @@
-import { adamStepScalars, denseBackward as denseBackwardOn, denseForward as denseForwardOn, type ActivationName, type AdamHyper, type Backend, type SgdHyper } from '../backend.js';
+import { denseBackward as denseBackwardOn, denseForward as denseForwardOn, type ActivationName, type AdamHyper, type AdamStepScalars, type Backend, type SgdHyper } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
@@ -226,9 +226,8 @@ export class WasmBackend implements Backend {
     if (velocity) this.out(velocity, 2);
   }
 
-  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper): void {
-    if (anyFloat64(value, grad, m, v)) return jsBackend.adamUpdate(value, grad, m, v, h);
-    const s = adamStepScalars(h);
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper, s: AdamStepScalars): void {
+    if (anyFloat64(value, grad, m, v)) return jsBackend.adamUpdate(value, grad, m, v, h, s);
     const pw = this.in(value, 0), pg = this.in(grad, 1), pm = this.in(m, 2), pv = this.in(v, 3);
     this.kernels.adam(pw, pg, pm, pv, size(value), s.coupledDecay, s.shrink, h.beta1, h.beta2, h.eps, s.stepSize, s.sqrtCorrection2);
     this.out(value, 0);

@@ -1,4 +1,4 @@
-import { ReclinkError } from '../errors.js';
+import { ReclinkError } from './errors.js';
 
 // Checks of hyperparameters and options: a value that cannot work is a usage error (exit
 // code 2) that names it and says what was expected.
