@@ -3,7 +3,7 @@ export { adamStepScalars, type Backend, type ActivationName, type SgdHyper, type
 export { jsBackend } from './linalg/js-backend.js';
 export { createWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions } from './linalg/wasm/wasm-backend.js';
 export { selectBackend, loadWasmBackend, readWasmBytes, wasmSupported, resolveThreads, WASM_URL, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
-export { zeros, fromValues, clone, dtypeOf, assertShape, firstRows, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
+export { zeros, fromValues, clone, dtypeOf, assertShape, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
 export { Random } from './random.js';
 export { ReclinkError } from './errors.js';
 export type { Parameter } from './nn/parameter.js';

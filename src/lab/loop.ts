@@ -1,12 +1,12 @@
 import type { Backend } from '../linalg/backend.js';
-import { clone, fromValues } from '../linalg/matrix.js';
+import { clone, firstRows, fromValues, rowRange } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
-import { LabSession, rowRange, type LabDataset, type LossPoint } from './session.js';
+import { LabSession, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, needsRebuild, type LabSettings } from './settings.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
@@ -257,7 +257,7 @@ function sourceOf(command: LabCommand): LabErrorSource {
 /** What the views draw, copied out of the session. */
 function snapshotOf(session: LabSession, sample: number): LabSnapshot {
   const samples = session.dataset.validation;
-  const inputs = clone(rowRange(samples, 0, Math.min(SHOWN_SAMPLES, samples.rows)));
+  const inputs = clone(firstRows(samples, SHOWN_SAMPLES));
   const outputs = session.reconstruct(inputs);
   const x = session.currentBatch;
   const batch = traceModel(session.net, x);

@@ -1,6 +1,6 @@
 import type { Backend } from '../linalg/backend.js';
 import { jsBackend } from '../linalg/js-backend.js';
-import { clone, type Matrix } from '../linalg/matrix.js';
+import { clone, firstRows, rowRange, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
@@ -165,7 +165,7 @@ export class LabSession {
 
   /** The last training batch (the first rows of the training set before any step). */
   get currentBatch(): Matrix {
-    return this.lastBatch ?? rowRange(this.dataset.train, 0, Math.min(this.current.batchSize, this.dataset.train.rows));
+    return this.lastBatch ?? firstRows(this.dataset.train, this.current.batchSize);
   }
 
   private start(net: RecLinkNet): void {
@@ -202,9 +202,4 @@ function makeOptimizer(net: RecLinkNet, kind: LabOptimizer, lr: number): Optimiz
   const optimizer = kind === 'adam' || kind === 'adamw' ? kind : 'sgd';
   const momentum = kind === 'momentum' || kind === 'nesterov' ? MOMENTUM : 0;
   return createOptimizer(net, { ...TRAINING_DEFAULTS, optimizer, lr, momentum, nesterov: kind === 'nesterov' });
-}
-
-/** Rows `first` to `end − 1` of `m`, sharing its storage. */
-export function rowRange(m: Matrix, first: number, end: number): Matrix {
-  return { rows: end - first, cols: m.cols, data: m.data.subarray(first * m.cols, end * m.cols) };
 }

@@ -40,10 +40,14 @@ export function clone(m: Matrix, dtype: DType = dtypeOf(m)): Matrix {
   return fromValues(m.rows, m.cols, m.data, dtype);
 }
 
-/** The first `n` rows of `m` (at most all of them), a view on its storage. */
+/** Rows `first` to `end − 1` of `m`, sharing its storage. */
+export function rowRange(m: Matrix, first: number, end: number): Matrix {
+  return { rows: end - first, cols: m.cols, data: m.data.subarray(first * m.cols, end * m.cols) };
+}
+
+/** The first `n` rows of `m` (all of them when it has fewer), sharing its storage. */
 export function firstRows(m: Matrix, n: number): Matrix {
-  const rows = Math.min(n, m.rows);
-  return { rows, cols: m.cols, data: m.data.subarray(0, rows * m.cols) };
+  return rowRange(m, 0, Math.min(n, m.rows));
 }
 
 /** Throws unless `m` is `rows × cols`; `what` names the matrix in the message. */

@@ -1,5 +1,5 @@
 import type { Backend } from '../linalg/backend.js';
-import type { DType, Matrix } from '../linalg/matrix.js';
+import { rowRange, type DType, type Matrix } from '../linalg/matrix.js';
 
 /**
  * An `n × cols` buffer reused from step to step: it is reallocated only when the batch
@@ -19,8 +19,7 @@ export class BatchMatrix {
   rows(n: number): Matrix {
     if (this.view?.rows === n) return this.view;
     if (this.store === null || this.store.rows < n) this.store = this.backend.alloc(n, this.cols, this.dtype);
-    const { store, cols } = this;
-    this.view = n === store.rows ? store : { rows: n, cols, data: store.data.subarray(0, n * cols) };
+    this.view = n === this.store.rows ? this.store : rowRange(this.store, 0, n);
     return this.view;
   }
 }
