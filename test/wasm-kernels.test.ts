@@ -290,7 +290,7 @@ describe('threads without their workers', () => {
     const heap = new WasmHeap(memory, kernels.heapBase(), 2 ** 30);
     const jobBlock = heap.allocate(kernels.jobBlockBytes());
     kernels.configure(jobBlock, 2, 0);
-    const abandoned = new WasmBackend(kernels, heap, jobBlock, null, 2);
+    const abandoned = new WasmBackend(module, kernels, heap, jobBlock, null, 2);
     for (const [rows, cols] of [[64, 225], [300, 17]] as const) {
       methodCases(rows, cols).forEach((c, i) => {
         const expected = c.run(threaded, maker(threaded, i));

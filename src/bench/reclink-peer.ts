@@ -1,6 +1,8 @@
 import type { Backend, SgdHyper } from '../linalg/backend.js';
+import type { WasmBackend } from '../linalg/wasm/wasm-backend.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
+import { DataParallel, prefersDataParallel } from '../train/data-parallel.js';
 
 /** One benchmarked implementation: a training step and an inference on a batch of N. */
 export interface Runner {
@@ -8,23 +10,51 @@ export interface Runner {
   train(): void;
   /** Forward only. */
   infer(): void;
+  /** Stops any threads it started. */
+  close?(): Promise<void>;
 }
 
 const SGD: SgdHyper = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true };
 
-/** reclink on `backend`, the batch allocated by the backend as a training loop holds it. */
-export function reclinkRunner(backend: Backend, batch: number): Runner {
+/**
+ * reclink on `backend`, the batch allocated by the backend as a training loop holds it;
+ * with `dataParallel` threads, its gradients computed by a DataParallel over them.
+ */
+export async function reclinkRunner(backend: Backend, batch: number, dataParallel = 1): Promise<Runner> {
   const net = new RecLinkNet({ seed: 1 }, { backend });
+  const parallel = dataParallel > 1 ? await DataParallel.start(net, dataParallel) : null;
+  const source = parallel ?? net;
   const x = backend.alloc(batch, net.config.inputSize, 'float32');
   const random = Random.fromSeed(2);
   for (let i = 0; i < x.data.length; i++) x.data[i] = random.uniform();
   return {
     train() {
-      net.computeGradients(x, 'mean');
+      source.computeGradients(x, 'mean');
       for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, SGD);
     },
     infer() {
       net.forward(x);
+    },
+    async close() {
+      await parallel?.close();
+    },
+  };
+}
+
+/**
+ * reclink on `threaded.threads` threads as `reclink train` runs it: training data-parallel
+ * on a one-thread backend's memory (`one`) from DATA_PARALLEL_MIN_BATCH on, else each
+ * product split between the threads; inference splits each product.
+ */
+export async function reclinkThreadedRunner(one: WasmBackend, threaded: WasmBackend, batch: number): Promise<Runner> {
+  const split = await reclinkRunner(threaded, batch);
+  if (!prefersDataParallel(batch, threaded.threads)) return split;
+  const data = await reclinkRunner(one, batch, threaded.threads);
+  return {
+    train: data.train,
+    infer: split.infer,
+    async close() {
+      await Promise.all([split.close?.(), data.close?.()]);
     },
   };
 }

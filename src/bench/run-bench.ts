@@ -3,7 +3,7 @@ import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
 import { samplesPerSecond, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
-import { reclinkRunner, type Runner } from './reclink-peer.js';
+import { reclinkRunner, reclinkThreadedRunner, type Runner } from './reclink-peer.js';
 import { loadTfjsPeer, type TfjsBackendName } from './tfjs-peer.js';
 import { DEFAULT_PYTHON, measureTorch, torchAvailable } from './torch-peer.js';
 
@@ -73,10 +73,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   try {
     progress('matrix-product peak');
     const peak = [{ threads: 1, gflops: matmulPeak(wasm, measure) }, { threads, gflops: matmulPeak(threaded, measure) }];
-    const impls: { impl: string; runner: (batch: number) => Runner }[] = [
+    const impls: { impl: string; runner: (batch: number) => Runner | Promise<Runner> }[] = [
       { impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) },
       { impl: 'reclink-wasm', runner: (n) => reclinkRunner(wasm, n) },
-      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
+      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkThreadedRunner(wasm, threaded, n) },
     ];
     if (options.peers ?? true) {
       for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
@@ -92,9 +92,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     for (const batch of batches) {
       for (const { impl, runner } of impls) {
         progress(`${impl}, batch ${batch}`);
-        const run = runner(batch);
-        for (const mode of ['train', 'infer'] as const) {
-          results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(() => run[mode](), batch, measure) });
+        const run = await runner(batch);
+        try {
+          for (const mode of ['train', 'infer'] as const) {
+            results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(() => run[mode](), batch, measure) });
+          }
+        } finally {
+          await run.close?.();
         }
       }
     }

@@ -6,6 +6,7 @@ import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
 import { createOptimizer, trainerOptions, type TrainingSettings } from '../train/settings.js';
+import { DataParallel, prefersDataParallel } from '../train/data-parallel.js';
 import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
 import { Interrupted } from './error-line.js';
@@ -54,10 +55,20 @@ const REPORT_SAMPLES = 16;
  */
 export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Streams): Promise<RunSummary> {
   const started = performance.now();
+  const gradients = await dataParallelFor(plan.net, plan.training.batchSize);
+  try {
+    return await train(plan, mode, streams, gradients, started);
+  } finally {
+    await gradients?.close();
+  }
+}
+
+async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradients: DataParallel | null, started: number): Promise<RunSummary> {
   const { folder, net, training, data } = plan;
   const { split, normalizer } = data;
   const run: RunSettings = { data: data.settings, training };
-  const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), trainerOptions(training));
+  const options = { ...trainerOptions(training), gradients };
+  const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), options);
   const epochSeconds = plan.resume ? resume(trainer, plan.resume) : [];
   const last = folder.file('last.safetensors');
   const saveLast = (): void => saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds } });
@@ -91,12 +102,25 @@ export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Str
   }
   const test = writeReport(plan, trainer, run);
   const seconds = (performance.now() - started) / 1000;
-  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net) };
+  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
 }
 
-/** `js`, or `wasm` with its threads (`wasm, 2 threads`). */
-export function backendName(net: RecLinkNet): string {
+/**
+ * A DataParallel over the threads of `net`'s backend when batches this large train faster
+ * so (their workers then stop: the replicas are the other threads), else null.
+ */
+async function dataParallelFor(net: RecLinkNet, batchSize: number): Promise<DataParallel | null> {
   const { backend } = net;
+  if (!(backend instanceof WasmBackend) || !prefersDataParallel(batchSize, backend.threads)) return null;
+  const threads = backend.threads;
+  await backend.close();
+  return DataParallel.start(net, threads);
+}
+
+/** `js`, or `wasm` with its threads (`wasm, 2 threads`, `wasm, 2 threads, data-parallel`). */
+export function backendName(net: RecLinkNet, gradients: DataParallel | null = null): string {
+  const { backend } = net;
+  if (gradients) return `wasm, ${gradients.threads} threads, data-parallel`;
   return backend instanceof WasmBackend ? `wasm, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : backend.name;
 }
 

@@ -17,6 +17,12 @@ export interface ModelOptions {
   backend?: Backend;
   /** float32 for training, float64 for gradient checks (default float32). */
   dtype?: DType;
+  /**
+   * Storage to use as the parameter values, in `parameters` order, instead of new storage
+   * drawn by the config's init: a data-parallel replica computes on the weights of the
+   * model it serves (see `DataParallel`). Shapes are checked.
+   */
+  parameterValues?: readonly Matrix[];
 }
 
 /** What one forward and backward pass gives. */
@@ -68,11 +74,12 @@ export class RecLinkNet {
     this.dtype = options.dtype ?? 'float32';
     const { inputSize: d, hiddenSize: h, linkBias, outputActivation, cycles } = this.config;
     const r = linkWidth(this.config);
-    const param = (name: string, rows: number, cols: number): Parameter => ({
-      name,
-      value: this.backend.alloc(rows, cols, this.dtype),
-      grad: this.backend.alloc(rows, cols, this.dtype),
-    });
+    const shared = options.parameterValues;
+    let count = 0;
+    const param = (name: string, rows: number, cols: number): Parameter => {
+      const value = shared ? sharedValue(shared, count++, name, rows, cols) : this.backend.alloc(rows, cols, this.dtype);
+      return { name, value, grad: this.backend.alloc(rows, cols, this.dtype) };
+    };
     const inW = param('input.weight', h, d), inB = param('input.bias', 1, h);
     const linkW = param('link.weight', h, r), linkB = linkBias ? param('link.bias', 1, h) : null;
     const recW = param('rec.weight', h, h), recB = param('rec.bias', 1, h);
@@ -92,7 +99,10 @@ export class RecLinkNet {
     this.gradZIn = new BatchMatrix(backend, h, dtype);
     this.gradXRed = new BatchMatrix(backend, r, dtype);
     this.gradX = new BatchMatrix(backend, d, dtype);
-    initialize(this.parameters, this.config.init, this.config.seed);
+    if (shared && shared.length !== this.parameters.length) {
+      throw new ReclinkError(`${shared.length} parameter values given, the model has ${this.parameters.length}`);
+    }
+    if (!shared) initialize(this.parameters, this.config.init, this.config.seed);
   }
 
   /** The parameter called `name` (`input.weight`, ..., `output.bias`). */
@@ -119,10 +129,13 @@ export class RecLinkNet {
     return this.output.forward(s);
   }
 
-  /** E of the last forward pass, against its input. */
-  loss(reduction: LossReduction = 'sum'): number {
+  /**
+   * E of the last forward pass, against its input. `batchRows` is the N of a `mean`
+   * (default: the input's rows; more when the input is a slice of a larger batch).
+   */
+  loss(reduction: LossReduction = 'sum', batchRows?: number): number {
     const x = this.lastInput();
-    return this.lossFunctions[reduction].forward(this.output.z, x);
+    return this.lossFunctions[reduction].forward(this.output.z, x, batchRows);
   }
 
   /** Sets every parameter gradient to zero (once per step). */
@@ -134,8 +147,9 @@ export class RecLinkNet {
    * Backpropagates E of the last forward pass; parameter gradients accumulate (+=).
    * Returns ∂E/∂X when `inputGradient` is set, else null: the gradient through the network's
    * input, with the loss's target held fixed (it omits the target's own term, −G_Y).
+   * `batchRows` is the N of a `mean`, as in `loss`.
    */
-  backward(reduction: LossReduction = 'sum', inputGradient = false): Matrix | null {
+  backward(reduction: LossReduction = 'sum', inputGradient = false, batchRows?: number): Matrix | null {
     const x = this.lastInput();
     const n = x.rows;
     const gradY = this.gradY.rows(n);
@@ -144,7 +158,7 @@ export class RecLinkNet {
     const gradXRed = inputGradient ? this.zeroed(this.gradXRed, n) : null;
     const gradX = inputGradient ? this.zeroed(this.gradX, n) : null;
 
-    this.lossFunctions[reduction].backward(this.output.z, x, gradY); // G_Y = 2(Y − X)
+    this.lossFunctions[reduction].backward(this.output.z, x, gradY, batchRows); // G_Y = 2(Y − X)
     this.output.backward(gradY, gradS); // δ_out; G_S = δ_out W_out
     this.link.backward(gradS, gradXRed); // δ_link = G_S ⊙ f'(A_link)
     this.rec.backward(gradS, gradZIn); // δ_rec(T..1); G_in = Σ_t δ_rec(t) W_rec
@@ -159,6 +173,18 @@ export class RecLinkNet {
     this.forward(x);
     const loss = this.loss(reduction);
     return { loss, inputGradient: this.backward(reduction, inputGradient) };
+  }
+
+  /**
+   * Forward, loss and backward on X, adding to the gradients (not zeroing them first):
+   * the gradient of a batch is the sum of its slices'. Returns E of X; with `mean`,
+   * `batchRows` is the whole batch's N.
+   */
+  accumulateGradients(x: Matrix, reduction: LossReduction = 'sum', batchRows = x.rows): number {
+    this.forward(x);
+    const loss = this.loss(reduction, batchRows);
+    this.backward(reduction, false, batchRows);
+    return loss;
   }
 
   /** G_Y = ∂E/∂Y, G_S = ∂E/∂S and G_in = ∂E/∂Z_in of the last backward pass (its own buffers). */
@@ -186,4 +212,11 @@ export class RecLinkNet {
     if (x.rows < 1) throw new ReclinkError('input has no rows, expected a batch of at least one sample');
     assertShape(x, x.rows, this.config.inputSize, 'input');
   }
+}
+
+function sharedValue(values: readonly Matrix[], index: number, name: string, rows: number, cols: number): Matrix {
+  const value = values[index];
+  if (value === undefined) throw new ReclinkError(`no value given for ${name}, expected ${rows} × ${cols}`);
+  assertShape(value, rows, cols, name);
+  return value;
 }

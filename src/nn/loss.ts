@@ -18,17 +18,20 @@ export class SquaredError {
     private readonly backend: Backend,
   ) {}
 
-  /** E for outputs Y against targets X. */
-  forward(y: Matrix, target: Matrix): number {
-    return this.backend.squaredError(y, target) * this.scale(y);
+  /**
+   * E for outputs Y against targets X. `batchRows` is the N a mean divides by: Y's rows,
+   * or the whole batch's when Y holds a slice of it.
+   */
+  forward(y: Matrix, target: Matrix, batchRows = y.rows): number {
+    return this.backend.squaredError(y, target) * this.scale(y, batchRows);
   }
 
   /** G_Y = 2 (Y − X) · scale, written (not added) into `gradY`: the loss is the graph's root. */
-  backward(y: Matrix, target: Matrix, gradY: Matrix): void {
-    this.backend.squaredErrorGradient(y, target, 2 * this.scale(y), gradY);
+  backward(y: Matrix, target: Matrix, gradY: Matrix, batchRows = y.rows): void {
+    this.backend.squaredErrorGradient(y, target, 2 * this.scale(y, batchRows), gradY);
   }
 
-  private scale(y: Matrix): number {
-    return this.reduction === 'sum' ? 1 : 1 / (y.rows * y.cols);
+  private scale(y: Matrix, batchRows: number): number {
+    return this.reduction === 'sum' ? 1 : 1 / (batchRows * y.cols);
   }
 }

@@ -1,6 +1,7 @@
 import type { LossReduction } from '../nn/loss.js';
 import { ReclinkError } from '../errors.js';
 import { checkInteger, checkNumber, checkPositive, show } from '../checks.js';
+import type { GradientSource } from './gradient-source.js';
 import type { Schedule } from './schedule.js';
 
 /** Stop when the validation loss has not improved for a while. */
@@ -27,6 +28,11 @@ export interface TrainerOptions {
   earlyStopping: EarlyStopping | null;
   /** The loss the gradient is taken of: `sum` (the exercise's) or `mean` (default `sum`). */
   reduction: LossReduction;
+  /**
+   * What computes each step's gradients, on the trainer's model: a `DataParallel` over
+   * worker threads, say (default null: the model itself).
+   */
+  gradients: GradientSource | null;
 }
 
 /** The options a `Trainer` takes: any of `TrainerOptions`; `minDelta` may be left out. */
@@ -43,6 +49,7 @@ export const TRAINER_DEFAULTS: Readonly<TrainerOptions> = Object.freeze({
   clipNorm: null,
   earlyStopping: null,
   reduction: 'sum',
+  gradients: null,
 });
 
 /** The defaults completed by `input`, checked: an option that cannot work is named. */
@@ -62,6 +69,7 @@ export function resolveTrainerOptions(input: TrainerOptionsInput = {}): TrainerO
         ? null
         : { patience: checkInteger('early-stopping patience', stopping.patience, 1), minDelta: checkNumber('early-stopping min delta', stopping.minDelta ?? 0, 0) },
     reduction,
+    gradients: o.gradients,
   };
 }
 

@@ -84,6 +84,7 @@ export class Trainer {
     this.options = resolveTrainerOptions(options);
     checkDataset('the training set', train, net.config.inputSize);
     checkDataset('the validation set', validation, net.config.inputSize);
+    if (this.options.gradients && this.options.gradients.net !== net) throw new ReclinkError('the gradient source computes for another model than the trainer\'s', 2);
     this.stepsPerEpoch = Math.ceil(train.rows / this.options.batchSize);
     this.weights = Object.fromEntries(net.parameters.map((p) => [p.name, p.value]));
     this.batch = new BatchMatrix(net.backend, net.config.inputSize, net.dtype);
@@ -188,7 +189,7 @@ export class Trainer {
     const x = this.batch.rows(Math.min(batchSize, this.train.rows - start));
     gatherRows(this.train, this.order, start, x);
     if (schedule) this.optimizer.lr = schedule({ epoch: p.epochsDone, step: p.globalStep });
-    const { loss } = this.net.computeGradients(x, reduction);
+    const { loss } = (this.options.gradients ?? this.net).computeGradients(x, reduction);
     const norm = clipNorm === null ? gradNorm(this.net) : clipGradNorm(this.net, clipNorm);
     if (!Number.isFinite(loss)) return this.diverge('loss', loss);
     if (!Number.isFinite(norm)) return this.diverge('gradient norm', norm);

@@ -48,7 +48,10 @@ export class WasmHeap {
 
   /** The floats at [address, address + 4·count). */
   view(address: number, count: number): Float32Array {
-    return this.floats.subarray(address >> 2, (address >> 2) + count);
+    const end = (address >> 2) + count;
+    // Another thread may have grown the memory since this heap last looked.
+    if (end > this.floats.length) this.floats = this.refresh();
+    return this.floats.subarray(address >> 2, end);
   }
 
   /**

@@ -60,7 +60,26 @@ export async function createWasmBackend(source: BufferSource | WebAssembly.Modul
   const jobBlock = heap.allocate(kernels.jobBlockBytes());
   kernels.configure(jobBlock, threads, options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK);
   const workers = threads > 1 ? await (await import('./threads.js')).startWorkers(module, memory, jobBlock, threads) : null;
-  return new WasmBackend(kernels, heap, jobBlock, workers, threads);
+  return new WasmBackend(module, kernels, heap, jobBlock, workers, threads);
+}
+
+/** Bytes of a memory set aside for another backend: [start, end). */
+export interface MemoryRegion {
+  start: number;
+  end: number;
+}
+
+/**
+ * A one-thread backend on another backend's memory (in a worker thread, say), allocating
+ * only inside `region`, which that backend set aside with `reserveRegion`: its matrices
+ * and the other's are in one address space, so each side's kernels can read the other's.
+ */
+export function attachWasmBackend(module: WebAssembly.Module, memory: WebAssembly.Memory, region: MemoryRegion): WasmBackend {
+  const kernels = kernelsOf(new WebAssembly.Instance(module, imports(memory)));
+  const heap = new WasmHeap(memory, region.start, region.end);
+  const jobBlock = heap.allocate(kernels.jobBlockBytes());
+  kernels.configure(jobBlock, 1, 0);
+  return new WasmBackend(module, kernels, heap, jobBlock, null, 1);
 }
 
 /**
@@ -72,8 +91,10 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   private readonly staging: Staging;
 
-  /** Use `createWasmBackend`. */
+  /** Use `createWasmBackend` or `attachWasmBackend`. */
   constructor(
+    /** The compiled `reclink.wasm`, for other threads to instantiate on `memory`. */
+    readonly module: WebAssembly.Module,
     private readonly kernels: Kernels,
     private readonly heap: WasmHeap,
     private readonly jobBlock: number,
@@ -86,6 +107,27 @@ export class WasmBackend implements Backend {
   /** Threads sharing each large kernel, the calling one included. */
   get threads(): number {
     return this.threadCount;
+  }
+
+  /** The shared memory every matrix of this backend lives in. */
+  get memory(): WebAssembly.Memory {
+    return this.heap.memory;
+  }
+
+  /** Sets aside `bytes` of the memory (zeroed) for another backend (`attachWasmBackend`). */
+  reserveRegion(bytes: number): MemoryRegion {
+    const start = this.heap.allocate(bytes);
+    return { start, end: start + bytes };
+  }
+
+  /** The address of `m`'s elements in the memory, or −1 when they lie elsewhere. */
+  addressOf(m: Matrix): number {
+    return this.heap.addressOf(m.data);
+  }
+
+  /** A matrix on the memory's floats at `address` (another backend's storage, say). */
+  matrixAt(address: number, rows: number, cols: number): Matrix {
+    return { rows, cols, data: this.heap.view(address, rows * cols) };
   }
 
   /** Stops the worker threads; the backend then computes on the calling thread only. */

@@ -1,0 +1,168 @@
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Matrix } from '../linalg/matrix.js';
+import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
+import type { RecLinkNet } from '../model/reclink-net.js';
+import type { LossReduction } from '../nn/loss.js';
+import { ReclinkError } from '../errors.js';
+import {
+  CALLER_WAITING, DONE, REDUCTION, REPLICAS, SLEEPERS, SPINS, STOP, SliceBlocks, TICKET, X_ADDRESS, X_COLS, X_ROWS, controlWords, sliceGradients,
+} from './replica-protocol.js';
+import type { GradientSource } from './gradient-source.js';
+import type { ReplicaData } from './replica-worker.js';
+
+/**
+ * The smallest batch trained data-parallel when there are several threads: below it,
+ * splitting each product between the threads measured as fast or faster (bench/README.md).
+ */
+export const DATA_PARALLEL_MIN_BATCH = 64;
+
+/** Whether training steps of `batch` samples on `threads` threads run data-parallel, not product by product. */
+export function prefersDataParallel(batch: number, threads: number): boolean {
+  return threads > 1 && batch >= DATA_PARALLEL_MIN_BATCH;
+}
+
+/** Memory each replica allocates in: its gradients, and activations of BLOCK_ROWS rows. */
+const REPLICA_BYTES = 16 * 2 ** 20;
+/** The replica worker, compiled: the same path from `src/train` and `dist/train`. */
+const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url);
+
+/**
+ * Data-parallel gradients on worker threads: thread t of T takes rows [tN/T, (t+1)N/T) of
+ * the batch and computes their gradient on a replica of the model, which shares the
+ * model's weights (one WebAssembly memory) and has gradients and activations of its own;
+ * the calling thread takes the first slice on the model itself, then adds the replicas'
+ * gradients to its own in thread order. Each thread goes through its slice BLOCK_ROWS
+ * rows at a time. One hand-off a step, each thread on its own rows: PERF.md measured this
+ * faster than splitting each product between threads for whole steps. The same thread
+ * count gives the same bits on every run. Node only (worker_threads).
+ *
+ * @example
+ * const backend = await loadWasmBackend({ threads: 1 });
+ * const net = new RecLinkNet({}, { backend });
+ * const parallel = await DataParallel.start(net, 2);
+ * const { loss } = parallel.computeGradients(batch); // then the optimizer's step
+ * await parallel.close();
+ */
+export class DataParallel implements GradientSource {
+  private readonly blocks: SliceBlocks;
+  private input: Matrix | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly net: RecLinkNet,
+    readonly threads: number,
+    private readonly backend: WasmBackend,
+    private readonly words: Int32Array,
+    private readonly losses: Float64Array,
+    private readonly workers: Worker[],
+    private readonly ports: MessagePort[],
+    /** Per replica, its gradients in the model's parameter order. */
+    private readonly replicaGrads: Matrix[][],
+  ) {
+    this.blocks = new SliceBlocks(0, threads);
+  }
+
+  /**
+   * Starts `threads − 1` replicas of `net`, which must compute in float32 on a one-thread
+   * WebAssembly backend (its other threads are the replicas).
+   */
+  static async start(net: RecLinkNet, threads: number): Promise<DataParallel> {
+    const backend = net.backend;
+    if (!(backend instanceof WasmBackend) || backend.threads !== 1 || net.dtype !== 'float32') {
+      throw new ReclinkError('data-parallel training needs a float32 model on a one-thread WebAssembly backend', 2);
+    }
+    if (!Number.isInteger(threads) || threads < 1) throw new ReclinkError(`threads is ${threads}, expected a positive integer`, 2);
+    const control = backend.reserveRegion(4 * controlWords(threads)).start;
+    const words = new Int32Array(backend.memory.buffer, control, controlWords(threads));
+    const losses = new Float64Array(backend.memory.buffer, control, words.length / 2);
+    const values = net.parameters.map((p) => ({ address: backend.addressOf(p.value), rows: p.value.rows, cols: p.value.cols }));
+    const started = await Promise.all(
+      Array.from({ length: threads - 1 }, (_, i) => {
+        const { port1, port2 } = new MessageChannel();
+        const data: ReplicaData = {
+          module: backend.module, memory: backend.memory, region: backend.reserveRegion(REPLICA_BYTES), config: net.config, values, control,
+          part: i + 1, parts: threads, port: port2,
+        };
+        const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2] });
+        worker.unref();
+        port1.unref();
+        return ready(worker, port1).then((grads) => ({ worker, port: port1, grads }));
+      }),
+    );
+    const replicaGrads = started.map((r) => r.grads.map((address, i) => backend.matrixAt(address, net.parameters[i].grad.rows, net.parameters[i].grad.cols)));
+    return new DataParallel(net, threads, backend, words, losses, started.map((r) => r.worker), started.map((r) => r.port), replicaGrads);
+  }
+
+  /** Zeroes the model's gradients, then sets them to ∂E/∂θ of X, summed over the threads' slices; returns E. */
+  computeGradients(x: Matrix, reduction: LossReduction = 'sum'): { loss: number } {
+    if (this.closed) throw new ReclinkError('this DataParallel is closed');
+    const shared = this.shared(x);
+    const w = this.words;
+    if (this.threads > 1) {
+      w[X_ADDRESS] = this.backend.addressOf(shared);
+      w[X_ROWS] = shared.rows;
+      w[X_COLS] = shared.cols;
+      w[REDUCTION] = reduction === 'mean' ? 1 : 0;
+      Atomics.store(w, DONE, 0);
+      Atomics.add(w, TICKET, 1);
+      if (Atomics.load(w, SLEEPERS) > 0) Atomics.notify(w, TICKET);
+    }
+    let loss = sliceGradients(this.net, this.blocks.of(shared), reduction, shared.rows);
+    if (this.threads === 1) return { loss };
+    this.awaitReplicas();
+    const params = this.net.parameters;
+    for (let r = 0; r < this.replicaGrads.length; r++) {
+      if (w[REPLICAS + 16 * (r + 1)] !== 0) throw new ReclinkError(`replica ${r + 1} failed: ${this.replicaError(r)}`);
+      loss += this.losses[(REPLICAS + 16 * (r + 1) + 2) / 2];
+      params.forEach((p, i) => this.backend.add(p.grad, this.replicaGrads[r][i], p.grad));
+    }
+    return { loss };
+  }
+
+  /** Stops the replicas. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.words, STOP, 1);
+    Atomics.add(this.words, TICKET, 1);
+    Atomics.notify(this.words, TICKET);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const port of this.ports) port.close();
+  }
+
+  /** X itself when it lies in the memory, else a copy there (the replicas read it). */
+  private shared(x: Matrix): Matrix {
+    if (this.backend.addressOf(x) >= 0) return x;
+    if (this.input === null || this.input.rows !== x.rows || this.input.cols !== x.cols) this.input = this.backend.alloc(x.rows, x.cols, 'float32');
+    this.input.data.set(x.data.subarray(0, x.rows * x.cols));
+    return this.input;
+  }
+
+  private awaitReplicas(): void {
+    const w = this.words;
+    const replicas = this.threads - 1;
+    let spins = 0;
+    for (let done = Atomics.load(w, DONE); done !== replicas; done = Atomics.load(w, DONE)) {
+      if (++spins > SPINS) {
+        Atomics.store(w, CALLER_WAITING, 1);
+        Atomics.wait(w, DONE, done);
+        Atomics.store(w, CALLER_WAITING, 0);
+        spins = 0;
+      }
+    }
+  }
+
+  private replicaError(r: number): string {
+    const message = receiveMessageOnPort(this.ports[r])?.message as { error?: string } | undefined;
+    return message?.error ?? 'no reason given';
+  }
+}
+
+/** The replica's gradient addresses, once it has built its model. */
+function ready(worker: Worker, port: MessagePort): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    port.once('message', (m: { grads?: number[]; error?: string }) => (m.grads ? resolve(m.grads) : reject(new ReclinkError(`a replica failed to start: ${m.error}`))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`a replica thread exited with code ${code} before it started`)));
+  });
+}
