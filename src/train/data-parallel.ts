@@ -23,6 +23,12 @@ export function prefersDataParallel(batch: number, threads: number): boolean {
 
 /** Memory each replica allocates in: its gradients, and activations of BLOCK_ROWS rows. */
 const REPLICA_BYTES = 16 * 2 ** 20;
+
+/** How a DataParallel is set up. */
+export interface DataParallelOptions {
+  /** Bytes of the memory each replica may allocate in (default 16 MiB; it needs about 1.5). */
+  replicaBytes?: number;
+}
 /** The replica worker, compiled: the same path from `src/train` and `dist/train`. */
 const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url);
 
@@ -66,7 +72,7 @@ export class DataParallel implements GradientSource {
    * Starts `threads − 1` replicas of `net`, which must compute in float32 on a one-thread
    * WebAssembly backend (its other threads are the replicas).
    */
-  static async start(net: RecLinkNet, threads: number): Promise<DataParallel> {
+  static async start(net: RecLinkNet, threads: number, options: DataParallelOptions = {}): Promise<DataParallel> {
     const backend = net.backend;
     if (!(backend instanceof WasmBackend) || backend.threads !== 1 || net.dtype !== 'float32') {
       throw new ReclinkError('data-parallel training needs a float32 model on a one-thread WebAssembly backend', 2);
@@ -80,7 +86,7 @@ export class DataParallel implements GradientSource {
       Array.from({ length: threads - 1 }, (_, i) => {
         const { port1, port2 } = new MessageChannel();
         const data: ReplicaData = {
-          module: backend.module, memory: backend.memory, region: backend.reserveRegion(REPLICA_BYTES), config: net.config, values, control,
+          module: backend.module, memory: backend.memory, region: backend.reserveRegion(options.replicaBytes ?? REPLICA_BYTES), config: net.config, values, control,
           part: i + 1, parts: threads, port: port2,
         };
         const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2] });
@@ -96,25 +102,20 @@ export class DataParallel implements GradientSource {
   /** Zeroes the model's gradients, then sets them to ∂E/∂θ of X, summed over the threads' slices; returns E. */
   computeGradients(x: Matrix, reduction: LossReduction = 'sum'): { loss: number } {
     if (this.closed) throw new ReclinkError('this DataParallel is closed');
+    checkBatch(x, this.net.config.inputSize);
     const shared = this.shared(x);
-    const w = this.words;
-    if (this.threads > 1) {
-      w[X_ADDRESS] = this.backend.addressOf(shared);
-      w[X_ROWS] = shared.rows;
-      w[X_COLS] = shared.cols;
-      w[REDUCTION] = reduction === 'mean' ? 1 : 0;
-      Atomics.store(w, DONE, 0);
-      Atomics.add(w, TICKET, 1);
-      if (Atomics.load(w, SLEEPERS) > 0) Atomics.notify(w, TICKET);
+    if (this.threads > 1) this.post(shared, reduction);
+    let loss: number;
+    try {
+      loss = sliceGradients(this.net, this.blocks.of(shared), reduction, shared.rows);
+    } finally {
+      if (this.threads > 1) this.awaitReplicas(); // never leave them on a job when this one failed
     }
-    let loss = sliceGradients(this.net, this.blocks.of(shared), reduction, shared.rows);
-    if (this.threads === 1) return { loss };
-    this.awaitReplicas();
     const params = this.net.parameters;
-    for (let r = 0; r < this.replicaGrads.length; r++) {
-      if (w[REPLICAS + 16 * (r + 1)] !== 0) throw new ReclinkError(`replica ${r + 1} failed: ${this.replicaError(r)}`);
-      loss += this.losses[(REPLICAS + 16 * (r + 1) + 2) / 2];
-      params.forEach((p, i) => this.backend.add(p.grad, this.replicaGrads[r][i], p.grad));
+    for (let r = 1; r < this.threads; r++) {
+      if (this.words[REPLICAS + 16 * r] !== 0) throw new ReclinkError(`data-parallel replica ${r} failed: ${this.replicaError(r)}`);
+      loss += this.losses[(REPLICAS + 16 * r + 2) / 2];
+      params.forEach((p, i) => this.backend.add(p.grad, this.replicaGrads[r - 1][i], p.grad));
     }
     return { loss };
   }
@@ -138,6 +139,17 @@ export class DataParallel implements GradientSource {
     return this.input;
   }
 
+  private post(x: Matrix, reduction: LossReduction): void {
+    const w = this.words;
+    w[X_ADDRESS] = this.backend.addressOf(x);
+    w[X_ROWS] = x.rows;
+    w[X_COLS] = x.cols;
+    w[REDUCTION] = reduction === 'mean' ? 1 : 0;
+    Atomics.store(w, DONE, 0);
+    Atomics.add(w, TICKET, 1);
+    if (Atomics.load(w, SLEEPERS) > 0) Atomics.notify(w, TICKET);
+  }
+
   private awaitReplicas(): void {
     const w = this.words;
     const replicas = this.threads - 1;
@@ -153,9 +165,15 @@ export class DataParallel implements GradientSource {
   }
 
   private replicaError(r: number): string {
-    const message = receiveMessageOnPort(this.ports[r])?.message as { error?: string } | undefined;
+    const message = receiveMessageOnPort(this.ports[r - 1])?.message as { error?: string } | undefined;
     return message?.error ?? 'no reason given';
   }
+}
+
+function checkBatch(x: Matrix, inputSize: number): void {
+  if (x.cols !== inputSize) throw new ReclinkError(`input has ${x.cols} columns, the model expects ${inputSize} (inputSize)`);
+  if (x.rows < 1) throw new ReclinkError('input has no rows, expected a batch of at least one sample');
+  if (x.data.length < x.rows * x.cols) throw new ReclinkError(`input holds ${x.data.length} values, expected ${x.rows} × ${x.cols}`);
 }
 
 /** The replica's gradient addresses, once it has built its model. */

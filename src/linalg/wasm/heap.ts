@@ -23,6 +23,7 @@ export class WasmHeap {
   /** Views already looked at: their address, or −1 when they lie elsewhere. */
   private readonly addresses = new WeakMap<ArrayBufferView, number>();
 
+  /** Allocates in [base, maxBytes): the whole memory, or a region another heap set aside. */
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
@@ -36,6 +37,9 @@ export class WasmHeap {
   allocate(bytes: number): number {
     const at = this.top;
     const end = at + roundUp(bytes, ALIGN) + PADDING;
+    if (end > this.maxBytes) {
+      throw new ReclinkError(`the WebAssembly memory is full: ${end} bytes needed, at most ${this.maxBytes} available`);
+    }
     if (end > this.memory.buffer.byteLength) this.grow(end);
     this.top = end;
     return at;
@@ -68,9 +72,6 @@ export class WasmHeap {
   }
 
   private grow(end: number): void {
-    if (end > this.maxBytes) {
-      throw new ReclinkError(`the WebAssembly memory is full: ${end} bytes needed, at most ${this.maxBytes} available`);
-    }
     this.memory.grow(Math.ceil((end - this.memory.buffer.byteLength) / PAGE_BYTES));
     this.floats = this.refresh();
   }
