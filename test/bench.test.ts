@@ -9,7 +9,10 @@ describe('bench', () => {
   it('measures every reclink row at every batch, in both modes', async () => {
     const report = await runBench({ batches: [1, 3], budgetMs: 20, repeats: 1, threads: 2, peers: false });
     const cells = report.results.map((r) => `${r.impl} ${r.batch} ${r.mode}`).sort();
-    const expected = ['reclink-js', 'reclink-wasm', 'reclink-wasm-2t'].flatMap((impl) => [1, 3].flatMap((b) => [`${impl} ${b} infer`, `${impl} ${b} train`]));
+    const expected = [
+      ...['reclink-js', 'reclink-wasm', 'reclink-wasm-2t'].flatMap((impl) => [1, 3].flatMap((b) => [`${impl} ${b} infer`, `${impl} ${b} train`])),
+      ...[1, 3].map((b) => `reclink-wasm-data-2t ${b} train`), // data-parallel is a way to train, not to infer
+    ];
     expect(cells).toEqual(expected.sort());
     for (const r of report.results) expect(r.samplesPerSec).toBeGreaterThan(0);
     expect(report.peak.map((p) => p.threads)).toEqual([1, 2]);
@@ -21,6 +24,7 @@ describe('bench', () => {
       results: [
         { impl: 'reclink-wasm', batch: 64, mode: 'train', samplesPerSec: 200_000 },
         { impl: 'reclink-wasm-2t', batch: 64, mode: 'train', samplesPerSec: 300_000 },
+        { impl: 'reclink-wasm-data-2t', batch: 64, mode: 'train', samplesPerSec: 280_000 },
         { impl: 'torch-1t', batch: 64, mode: 'train', samplesPerSec: 100_000 },
         { impl: 'reclink-wasm', batch: 64, mode: 'infer', samplesPerSec: 400_000 },
         { impl: 'reclink-wasm-2t', batch: 64, mode: 'infer', samplesPerSec: 100_000 },
@@ -53,10 +57,10 @@ describe('bench', () => {
       const runner = peer!.runner(4);
       const tf = await import('@tensorflow/tfjs-core');
       runner.train();
-      runner.infer();
+      runner.infer?.();
       const tensors = tf.memory().numTensors;
       runner.train();
-      runner.infer();
+      runner.infer?.();
       expect(tf.memory().numTensors, backend).toBe(tensors);
     }
   });

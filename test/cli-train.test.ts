@@ -224,6 +224,18 @@ describe('reclink train --resume', () => {
     expect([config.training.epochs, config.normalizer.kind]).toEqual([4, 'standardize']);
   });
 
+  it('trains data-parallel with --parallel data, as one thread does up to rounding, and resumes so', () => {
+    const run = train(...SETTINGS, '--epochs', '2', '--threads', '2', '--parallel', 'data', '--name', 'data-parallel', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ backend: 'wasm, 2 threads, data-parallel', epochs: 2 });
+    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'data-parallel'), '--epochs', '4', '--threads', '2', '--parallel', 'data');
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const valLoss = (name: string): number[] => metricsRows(runFile(name, 'metrics.csv')).map((row) => Number(row.split(',')[2]));
+    const [parallel, whole] = [valLoss('data-parallel'), valLoss('whole')];
+    expect(parallel).toHaveLength(4);
+    parallel.forEach((loss, i) => expect(Math.abs(loss - whole[i]) / whole[i]).toBeLessThan(1e-3));
+  });
+
   it('refuses other settings than the run\'s, and a checkpoint without training state', () => {
     const last = runFile('halves', 'last.safetensors');
     expectFailure(
@@ -306,6 +318,7 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['a step schedule without its step', () => train('--schedule', 'step'), 2, 'reclink: the step schedule needs a step size (epochs between decays)'],
     ['a run name with a slash', () => train('--name', 'a/b'), 2, 'reclink: run name "a/b" is not a folder name, expected letters, digits, \'.\', \'_\' or \'-\''],
     ['an unknown backend', () => train('--backend', 'gpu'), 2, "reclink: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are js, wasm, auto."],
+    ['an unknown way to share threads', () => train('--parallel', 'batch'), 2, "reclink: option '--parallel <how>' argument 'batch' is invalid. Allowed choices are products, data."],
     ['zero threads', () => train('--threads', '0'), 2, "reclink: option '--threads <n>' argument '0' is invalid. Expected a positive integer or auto."],
     ['an unknown flag', () => train('--epoch', '3'), 2, "reclink: unknown option '--epoch' (Did you mean --epochs?)"],
     ['a missing model', () => reclinkIn(dir, 'eval', '--model', join(dir, 'none.safetensors')), 1, `reclink: cannot read ${join(dir, 'none.safetensors')}: no such file or directory`],
@@ -316,6 +329,6 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
   ])('%s', (_, run, status, message) => expectFailure(run(), status, message));
 
   it('makes no run folder when the data is bad', () => {
-    expect(readdirSync(runs).sort()).toEqual(['diverged', 'early', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
+    expect(readdirSync(runs).sort()).toEqual(['data-parallel', 'diverged', 'early', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
   });
 });

@@ -7,7 +7,7 @@ import type { RecLinkConfig } from '../src/model/config.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import type { LossReduction } from '../src/nn/loss.js';
 import { Random } from '../src/random.js';
-import { DataParallel, prefersDataParallel } from '../src/train/data-parallel.js';
+import { DataParallel } from '../src/train/data-parallel.js';
 import { BLOCK_ROWS, sliceOf } from '../src/train/replica-protocol.js';
 import { Sgd } from '../src/train/sgd.js';
 import { Trainer } from '../src/train/trainer.js';
@@ -136,9 +136,6 @@ describe('DataParallel', () => {
     await expect(DataParallel.start(new RecLinkNet({ seed: 1 }, { backend }), 0)).rejects.toThrow('threads is 0, expected a positive integer');
   });
 
-  it('is chosen from a batch of 64 on, with more than one thread', () => {
-    expect([prefersDataParallel(63, 2), prefersDataParallel(64, 2), prefersDataParallel(1024, 1)]).toEqual([false, true, false]);
-  });
 });
 
 describe('a backend attached to a region', () => {

@@ -1,15 +1,14 @@
 import type { Backend, SgdHyper } from '../linalg/backend.js';
-import type { WasmBackend } from '../linalg/wasm/wasm-backend.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
-import { DataParallel, prefersDataParallel } from '../train/data-parallel.js';
+import { DataParallel } from '../train/data-parallel.js';
 
 /** One benchmarked implementation: a training step and an inference on a batch of N. */
 export interface Runner {
   /** Forward, backward and an SGD update of every parameter. */
   train(): void;
-  /** Forward only. */
-  infer(): void;
+  /** Forward only (null: not measured, as for data-parallel training, which has no inference of its own). */
+  infer: (() => void) | null;
   /** Stops any threads it started. */
   close?(): Promise<void>;
 }
@@ -32,29 +31,13 @@ export async function reclinkRunner(backend: Backend, batch: number, dataParalle
       source.computeGradients(x, 'mean');
       for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, SGD);
     },
-    infer() {
-      net.forward(x);
-    },
+    infer: parallel
+      ? null
+      : () => {
+          net.forward(x);
+        },
     async close() {
       await parallel?.close();
-    },
-  };
-}
-
-/**
- * reclink on `threaded.threads` threads as `reclink train` runs it: training data-parallel
- * on a one-thread backend's memory (`one`) from DATA_PARALLEL_MIN_BATCH on, else each
- * product split between the threads; inference splits each product.
- */
-export async function reclinkThreadedRunner(one: WasmBackend, threaded: WasmBackend, batch: number): Promise<Runner> {
-  const split = await reclinkRunner(threaded, batch);
-  if (!prefersDataParallel(batch, threaded.threads)) return split;
-  const data = await reclinkRunner(one, batch, threaded.threads);
-  return {
-    train: data.train,
-    infer: split.infer,
-    async close() {
-      await Promise.all([split.close?.(), data.close?.()]);
     },
   };
 }

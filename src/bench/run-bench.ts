@@ -3,7 +3,7 @@ import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
 import { samplesPerSecond, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
-import { reclinkRunner, reclinkThreadedRunner, type Runner } from './reclink-peer.js';
+import { reclinkRunner, type Runner } from './reclink-peer.js';
 import { loadTfjsPeer, type TfjsBackendName } from './tfjs-peer.js';
 import { DEFAULT_PYTHON, measureTorch, torchAvailable } from './torch-peer.js';
 
@@ -76,7 +76,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     const impls: { impl: string; runner: (batch: number) => Runner | Promise<Runner> }[] = [
       { impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) },
       { impl: 'reclink-wasm', runner: (n) => reclinkRunner(wasm, n) },
-      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkThreadedRunner(wasm, threaded, n) },
+      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
+      { impl: `reclink-wasm-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, threads) },
     ];
     if (options.peers ?? true) {
       for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
@@ -95,7 +96,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         const run = await runner(batch);
         try {
           for (const mode of ['train', 'infer'] as const) {
-            results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(() => run[mode](), batch, measure) });
+            const step = run[mode];
+            if (step) results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(step, batch, measure) });
           }
         } finally {
           await run.close?.();

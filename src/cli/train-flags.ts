@@ -8,6 +8,7 @@ import type { LossReduction } from '../nn/loss.js';
 import type { OptimizerKind } from '../train/optimizer.js';
 import type { ScheduleName, TrainingSettings } from '../train/settings.js';
 import type { BackendOptions } from './backend-flags.js';
+import type { ParallelMode } from '../train/data-parallel.js';
 import { addConfigFlags, configOverrides, finiteNumber, integer, positiveInteger } from './config-flags.js';
 import type { RunSettings } from './run-checkpoint.js';
 import type { DataSettings } from './run-data.js';
@@ -38,6 +39,8 @@ export interface TrainOptions extends BackendOptions, Record<string, unknown> {
   name?: string;
   runsDir?: string;
   resume?: string;
+  /** How `--threads` share a step: each product split (`products`), or the batch (`data`). */
+  parallel?: ParallelMode;
   json?: boolean;
 }
 
@@ -58,6 +61,11 @@ export function addTrainFlags(command: Command): Command {
     .addOption(new Option('--normalize <kind>', 'scaling fitted on the training samples (default none)').choices(NORMALIZATIONS))
     .option('--epochs <n>', 'epochs (default 10)', positiveInteger)
     .option('--batch <n>', 'samples a step (default 64)', positiveInteger)
+    .addOption(
+      new Option('--parallel <how>', 'how --threads share a step: each matrix product split between them, or the batch (data-parallel)')
+        .choices(['products', 'data'])
+        .default('products'),
+    )
     .option('--lr <rate>', 'learning rate (default 0.001)', finiteNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer, with PyTorch\'s update rule (default adam)').choices(['sgd', 'adam', 'adamw']))
     .option('--momentum <m>', 'SGD momentum (default 0)', finiteNumber)

@@ -6,7 +6,7 @@ import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
 import { createOptimizer, trainerOptions, type TrainingSettings } from '../train/settings.js';
-import { DataParallel, prefersDataParallel } from '../train/data-parallel.js';
+import { DataParallel, type ParallelMode } from '../train/data-parallel.js';
 import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
 import { Interrupted } from './error-line.js';
@@ -23,6 +23,8 @@ export interface RunPlan {
   training: TrainingSettings;
   /** Where a resumed run continues from; null for a new run. */
   resume: ResumePoint | null;
+  /** How the backend's threads share a step. */
+  parallel: ParallelMode;
 }
 
 /** How a run ended: what `reclink train` prints last. */
@@ -55,7 +57,7 @@ const REPORT_SAMPLES = 16;
  */
 export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Streams): Promise<RunSummary> {
   const started = performance.now();
-  const gradients = await dataParallelFor(plan.net, plan.training.batchSize);
+  const gradients = plan.parallel === 'data' ? await dataParallelFor(plan.net) : null;
   try {
     return await train(plan, mode, streams, gradients, started);
   } finally {
@@ -106,12 +108,12 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
 }
 
 /**
- * A DataParallel over the threads of `net`'s backend when batches this large train faster
- * so (their workers then stop: the replicas are the other threads), else null.
+ * A DataParallel over the threads of `net`'s backend (whose own workers then stop: the
+ * replicas are the other threads), or null with one thread or the JS backend.
  */
-async function dataParallelFor(net: RecLinkNet, batchSize: number): Promise<DataParallel | null> {
+async function dataParallelFor(net: RecLinkNet): Promise<DataParallel | null> {
   const { backend } = net;
-  if (!(backend instanceof WasmBackend) || !prefersDataParallel(batchSize, backend.threads)) return null;
+  if (!(backend instanceof WasmBackend) || backend.threads === 1) return null;
   const threads = backend.threads;
   await backend.close();
   return DataParallel.start(net, threads);

@@ -11,15 +11,13 @@ import type { GradientSource } from './gradient-source.js';
 import type { ReplicaData } from './replica-worker.js';
 
 /**
- * The smallest batch trained data-parallel when there are several threads: below it,
- * splitting each product between the threads measured as fast or faster (bench/README.md).
+ * How threads share a training step: `products` splits each matrix product and kernel
+ * between them (the backend's own threads; chunks go to whichever thread is free, which
+ * copes with a busy machine); `data` gives each thread a fixed slice of the batch
+ * (`DataParallel`: one hand-off a step, but a thread the system holds back holds up the
+ * step). Both give the same bits run to run; bench/README.md compares them.
  */
-export const DATA_PARALLEL_MIN_BATCH = 64;
-
-/** Whether training steps of `batch` samples on `threads` threads run data-parallel, not product by product. */
-export function prefersDataParallel(batch: number, threads: number): boolean {
-  return threads > 1 && batch >= DATA_PARALLEL_MIN_BATCH;
-}
+export type ParallelMode = 'products' | 'data';
 
 /** Memory each replica allocates in: its gradients, and activations of BLOCK_ROWS rows. */
 const REPLICA_BYTES = 16 * 2 ** 20;

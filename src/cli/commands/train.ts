@@ -46,7 +46,7 @@ function newRun(options: TrainOptions, backend: Backend): RunPlan {
   const net = new RecLinkNet(request.config, { backend });
   const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
   const data = loadRunData(request.data, net.config.inputSize);
-  return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null };
+  return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null, parallel: options.parallel ?? 'products' };
 }
 
 function resumedRun(options: TrainOptions, target: string, backend: Backend): RunPlan {
@@ -61,7 +61,7 @@ function resumedRun(options: TrainOptions, target: string, backend: Backend): Ru
   const request = runRequest(options);
   checkResumeRequest(request, { config: net.config, run }, checkpoint);
   const training = resolveTrainingSettings({ ...run.training, ...request.training });
-  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume };
+  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume, parallel: options.parallel ?? 'products' };
 }
 
 function resultLines(s: RunSummary): string[] {
