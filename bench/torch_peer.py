@@ -1,11 +1,13 @@
-"""PyTorch peer of `npm run bench`: the same network, trained with SGD, timed per batch.
+"""PyTorch peer of `npm run bench`: the same network, trained with SGD, timed on request.
 
-Prints one JSON object: {"torch": version, "threads": n, "results": [{"batch", "mode", "samplesPerSec"}]}.
-Usage: torch_peer.py --threads 1 --batches 1,16,64 --budget-ms 300 --repeats 5
+Serves timing requests, one a line on stdin: "<train|infer> <batch> <milliseconds>"; answers
+each with a line of JSON, {"samplesPerSec": rate}. Its first line says {"torch": version,
+"threads": n}. A long-lived process, so that the bench can interleave its measurements with
+reclink's (the machine's speed drifts). Usage: torch_peer.py --threads 1
 """
 import argparse
 import json
-import statistics
+import sys
 import time
 
 import torch
@@ -32,52 +34,55 @@ class RecLink(nn.Module):
         return torch.relu(self.output(z_rec + z_link))
 
 
-def samples_per_second(step, batch, budget_ms, repeats):
-    """Median of `repeats` timed runs after a warm-up, each an equal share of the budget."""
-    share = budget_ms / 1000 / (repeats + 1)
+def timed(step, batch, seconds):
+    """Samples per second of whole steps over about `seconds` (at least one step)."""
+    start = now = time.perf_counter()
+    steps = 0
+    while steps == 0 or now - start < seconds:
+        step()
+        steps += 1
+        now = time.perf_counter()
+    return steps * batch / (now - start)
 
-    def timed():
-        start = now = time.perf_counter()
-        steps = 0
-        while steps == 0 or now - start < share:
-            step()
-            steps += 1
-            now = time.perf_counter()
-        return steps * batch / (now - start)
 
-    timed()
-    return statistics.median(timed() for _ in range(repeats))
+class Steps:
+    """A training step (SGD, MSE loss) and an inference for each batch size, built on first use."""
+
+    def __init__(self):
+        torch.manual_seed(0)
+        self.net = RecLink()
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=1e-3)
+        self.loss_fn = nn.MSELoss()
+        self.batches = {}
+
+    def step(self, mode, batch):
+        if batch not in self.batches:
+            self.batches[batch] = torch.rand(batch, 225)
+        x = self.batches[batch]
+        if mode == "train":
+            def train():
+                self.optimizer.zero_grad()
+                self.loss_fn(self.net(x), x).backward()
+                self.optimizer.step()
+            return train
+
+        def infer():
+            with torch.no_grad():
+                self.net(x)
+        return infer
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--batches", default="1,16,64,256,1024")
-    parser.add_argument("--budget-ms", type=float, default=300)
-    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
-    net = RecLink()
-    optimizer = torch.optim.SGD(net.parameters(), lr=1e-3)
-    loss_fn = nn.MSELoss()
-    results = []
-    for batch in (int(b) for b in args.batches.split(",")):
-        x = torch.rand(batch, 225)
-
-        def train():
-            optimizer.zero_grad()
-            loss_fn(net(x), x).backward()
-            optimizer.step()
-
-        def infer():
-            with torch.no_grad():
-                net(x)
-
-        for mode, step in (("train", train), ("infer", infer)):
-            rate = samples_per_second(step, batch, args.budget_ms, args.repeats)
-            results.append({"batch": batch, "mode": mode, "samplesPerSec": rate})
-    print(json.dumps({"torch": torch.__version__, "threads": args.threads, "results": results}))
+    steps = Steps()
+    print(json.dumps({"torch": torch.__version__, "threads": args.threads}), flush=True)
+    for line in sys.stdin:
+        mode, batch, ms = line.split()
+        rate = timed(steps.step(mode, int(batch)), int(batch), float(ms) / 1000)
+        print(json.dumps({"samplesPerSec": rate}), flush=True)
 
 
 if __name__ == "__main__":

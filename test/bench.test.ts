@@ -3,7 +3,7 @@ import { formatBench } from '../src/bench/format-bench.js';
 import { median, samplesPerSecond } from '../src/bench/measure.js';
 import { runBench, type BenchReport } from '../src/bench/run-bench.js';
 import { loadTfjsPeer } from '../src/bench/tfjs-peer.js';
-import { DEFAULT_PYTHON, measureTorch, torchAvailable } from '../src/bench/torch-peer.js';
+import { DEFAULT_PYTHON, TorchPeer, torchAvailable } from '../src/bench/torch-peer.js';
 
 describe('bench', () => {
   it('measures every reclink row at every batch, in both modes', async () => {
@@ -66,9 +66,23 @@ describe('bench', () => {
   });
 
   // Only where Debian's python3-torch is installed (PERF.md); the bench then says it was not found.
-  it.runIf(torchAvailable(DEFAULT_PYTHON))('runs the PyTorch peer', () => {
-    const torch = measureTorch(DEFAULT_PYTHON, 1, [2], { budgetMs: 20, repeats: 1 });
-    expect(torch.results.map((r) => `${r.batch} ${r.mode}`)).toEqual(['2 train', '2 infer']);
-    for (const r of torch.results) expect(r.samplesPerSec).toBeGreaterThan(0);
+  it.runIf(torchAvailable(DEFAULT_PYTHON))('times every peer in the same rounds as reclink', async () => {
+    const report = await runBench({ batches: [2], budgetMs: 30, repeats: 2, threads: 2 });
+    const impls = [...new Set(report.results.map((r) => r.impl))];
+    expect(impls).toEqual(['reclink-js', 'reclink-wasm', 'reclink-wasm-2t', 'reclink-wasm-data-2t', 'tfjs-cpu', 'tfjs-wasm', 'torch-1t', 'torch-2t']);
+    for (const r of report.results) expect(r.samplesPerSec, `${r.impl} ${r.mode}`).toBeGreaterThan(0);
+    expect(report.notes).toEqual([]);
+    expect(formatBench(report)).toMatch(/× torch-1t/);
+  });
+
+  it.runIf(torchAvailable(DEFAULT_PYTHON))('runs the PyTorch peer, timing on request', async () => {
+    const torch = await TorchPeer.start(DEFAULT_PYTHON, 1);
+    try {
+      expect(torch.threads).toBe(1);
+      expect(torch.version).toMatch(/^\d+\.\d+/);
+      for (const mode of ['train', 'infer'] as const) expect(await torch.measure(mode, 2, 20)).toBeGreaterThan(0);
+    } finally {
+      torch.close();
+    }
   });
 });

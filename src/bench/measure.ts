@@ -13,11 +13,14 @@ export interface MeasureOptions {
 export function samplesPerSecond(step: () => void, samples: number, options: MeasureOptions): number {
   const share = options.budgetMs / (options.repeats + 1);
   timeSteps(step, share); // warm-up: compilation, caches, buffers sized
-  const rates = Array.from({ length: options.repeats }, () => {
-    const { steps, ms } = timeSteps(step, share);
-    return (steps * samples * 1000) / ms;
-  });
+  const rates = Array.from({ length: options.repeats }, () => rateOver(step, samples, share));
   return median(rates);
+}
+
+/** Samples per second of `step` (which processes `samples` samples) over about `ms` milliseconds of whole steps. */
+export function rateOver(step: () => void, samples: number, ms: number): number {
+  const timed = timeSteps(step, ms);
+  return (timed.steps * samples * 1000) / timed.ms;
 }
 
 /** Runs `step` until `ms` milliseconds have passed (at least once). */

@@ -1,11 +1,11 @@
 import { availableParallelism, cpus } from 'node:os';
 import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
-import { samplesPerSecond, type MeasureOptions } from './measure.js';
+import { median, rateOver, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
 import { reclinkRunner, type Runner } from './reclink-peer.js';
 import { loadTfjsPeer, type TfjsBackendName } from './tfjs-peer.js';
-import { DEFAULT_PYTHON, measureTorch, torchAvailable } from './torch-peer.js';
+import { DEFAULT_PYTHON, TorchPeer, torchAvailable } from './torch-peer.js';
 
 /** What `runBench` measures, and how long. */
 export interface BenchOptions {
@@ -13,7 +13,7 @@ export interface BenchOptions {
   batches?: readonly number[];
   /** Milliseconds per measured cell, warm-up included (default 400). */
   budgetMs?: number;
-  /** Timed repeats per cell; the median is reported (default 5). */
+  /** Timed rounds, each timing every cell once; a cell's median is reported (default 5). */
   repeats?: number;
   /** Threads of the threaded reclink row (default: `auto`, at least 2). */
   threads?: number;
@@ -64,12 +64,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const measure: MeasureOptions = { budgetMs: options.budgetMs ?? 400, repeats: options.repeats ?? 5 };
   const progress = options.onProgress ?? (() => {});
   const threads = options.threads ?? Math.max(2, resolveThreads('auto'));
-  const results: BenchResult[] = [];
   const notes: string[] = [];
   const versions: Record<string, string> = {};
+  const closers: (() => Promise<void> | void)[] = [];
 
   const wasm = await loadWasmBackend({ threads: 1 });
   const threaded = await loadWasmBackend({ threads });
+  closers.push(() => threaded.close());
   try {
     progress('matrix-product peak');
     const peak = [{ threads: 1, gflops: matmulPeak(wasm, measure) }, { threads, gflops: matmulPeak(threaded, measure) }];
@@ -90,38 +91,70 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         }
       }
     }
+    const cells: Cell[] = [];
     for (const batch of batches) {
       for (const { impl, runner } of impls) {
-        progress(`${impl}, batch ${batch}`);
         const run = await runner(batch);
-        try {
-          for (const mode of ['train', 'infer'] as const) {
-            const step = run[mode];
-            if (step) results.push({ impl, batch, mode, samplesPerSec: samplesPerSecond(step, batch, measure) });
-          }
-        } finally {
-          await run.close?.();
+        closers.push(() => run.close?.());
+        for (const mode of MODES) {
+          const step = run[mode];
+          if (step) cells.push({ impl, batch, mode, rates: [], time: (ms) => rateOver(step, batch, ms) });
         }
       }
     }
-    if (options.peers ?? true) results.push(...torchResults(options.python ?? DEFAULT_PYTHON, batches, measure, notes, versions, progress));
+    if (options.peers ?? true) cells.push(...(await torchCells(options.python ?? DEFAULT_PYTHON, batches, notes, versions, closers)));
+    await measureInRounds(cells, measure, progress);
+    const results = cells.map(({ impl, batch, mode, rates }) => ({ impl, batch, mode, samplesPerSec: median(rates) }));
     return { results, peak, notes, environment: describeEnvironment(versions) };
   } finally {
-    await threaded.close();
+    for (const close of closers) await close();
   }
 }
 
-function torchResults(python: string, batches: readonly number[], measure: MeasureOptions, notes: string[], versions: Record<string, string>, progress: (m: string) => void): BenchResult[] {
+const MODES = ['train', 'infer'] as const;
+
+/** One cell of the tables, timed once a round. */
+interface Cell {
+  impl: string;
+  batch: number;
+  mode: 'train' | 'infer';
+  /** Samples/s over about `ms` milliseconds. */
+  time(ms: number): number | Promise<number>;
+  rates: number[];
+}
+
+/**
+ * A warm-up round, then `repeats` rounds, each timing every cell for an equal share of its
+ * budget: a peer and reclink are timed seconds apart, not a minute, while the speed of a
+ * shared machine drifts. The median of a cell's rounds is reported.
+ */
+async function measureInRounds(cells: Cell[], options: MeasureOptions, progress: (m: string) => void): Promise<void> {
+  const share = options.budgetMs / (options.repeats + 1);
+  for (let round = 0; round <= options.repeats; round++) {
+    progress(round === 0 ? 'warm-up round' : `round ${round} of ${options.repeats}`);
+    for (const cell of cells) {
+      const rate = await cell.time(share);
+      if (round > 0) cell.rates.push(rate);
+    }
+  }
+}
+
+/** PyTorch's cells with 1 and 2 threads, or none (and a note) when torch is not installed. */
+async function torchCells(python: string, batches: readonly number[], notes: string[], versions: Record<string, string>, closers: (() => void)[]): Promise<Cell[]> {
   if (!torchAvailable(python)) {
     notes.push(`PyTorch was not found: ${python} -c 'import torch' failed`);
     return [];
   }
-  return [1, 2].flatMap((threads) => {
-    progress(`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`);
-    const torch = measureTorch(python, threads, batches, measure);
+  const cells: Cell[] = [];
+  for (const threads of [1, 2]) {
+    const torch = await TorchPeer.start(python, threads);
+    closers.push(() => torch.close());
     versions.torch = torch.version;
-    return torch.results.map((r) => ({ impl: `torch-${threads}t`, ...r }));
-  });
+    for (const batch of batches) {
+      for (const mode of MODES) cells.push({ impl: `torch-${threads}t`, batch, mode, rates: [], time: (ms) => torch.measure(mode, batch, ms) });
+    }
+  }
+  return cells;
 }
 
 function describeEnvironment(versions: Record<string, string>): BenchReport['environment'] {
