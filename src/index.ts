@@ -1,7 +1,7 @@
 // The public API of reclink.
 export { adamStepScalars, type Backend, type ActivationName, type SgdHyper, type AdamHyper, type AdamStepScalars } from './linalg/backend.js';
 export { jsBackend } from './linalg/js-backend.js';
-export { createWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions } from './linalg/wasm/wasm-backend.js';
+export { createWasmBackend, attachWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
 export { selectBackend, loadWasmBackend, readWasmBytes, wasmSupported, resolveThreads, WASM_URL, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
 export { zeros, fromValues, clone, dtypeOf, assertShape, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
 export { Random } from './random.js';
@@ -61,6 +61,8 @@ export {
   type WarmupOptions,
 } from './train/schedule.js';
 export { Trainer, type TrainResult } from './train/trainer.js';
+export { DataParallel, type DataParallelOptions, type ParallelMode } from './train/data-parallel.js';
+export type { GradientSource } from './train/gradient-source.js';
 export { TRAINER_DEFAULTS, resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput, type EarlyStopping } from './train/trainer-options.js';
 export type { TrainerState, TrainerJson, Progress, BestScore } from './train/trainer-state.js';
 export type { TrainerEvents, BatchEvent, EpochEvent, EpochRecord, Divergence, StopEvent, StopReason, Listener } from './train/events.js';
