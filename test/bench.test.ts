@@ -54,7 +54,7 @@ describe('bench', () => {
     for (const backend of ['cpu', 'wasm'] as const) {
       const peer = await loadTfjsPeer(backend);
       expect(peer, backend).not.toBeNull();
-      const runner = peer!.runner(4);
+      const runner = await peer!.runner(4);
       const tf = await import('@tensorflow/tfjs-core');
       runner.train();
       runner.infer?.();
@@ -63,6 +63,16 @@ describe('bench', () => {
       runner.infer?.();
       expect(tf.memory().numTensors, backend).toBe(tensors);
     }
+  });
+
+  it('sets each TensorFlow.js runner\'s own backend again before it is timed (the backend is global)', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const onCpu = await (await loadTfjsPeer('cpu'))!.runner(2);
+    const onWasm = await (await loadTfjsPeer('wasm'))!.runner(2);
+    await onCpu.prepare?.();
+    expect(tf.getBackend()).toBe('cpu');
+    await onWasm.prepare?.();
+    expect(tf.getBackend()).toBe('wasm');
   });
 
   // Only where Debian's python3-torch is installed (PERF.md); the bench then says it was not found.

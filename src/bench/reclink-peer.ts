@@ -9,6 +9,8 @@ export interface Runner {
   train(): void;
   /** Forward only (null: not measured, as for data-parallel training, which has no inference of its own). */
   infer: (() => void) | null;
+  /** Makes the runner ready to be timed (a peer whose settings are global sets them again). */
+  prepare?(): Promise<void>;
   /** Stops any threads it started. */
   close?(): Promise<void>;
 }

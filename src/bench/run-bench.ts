@@ -98,7 +98,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         closers.push(() => run.close?.());
         for (const mode of MODES) {
           const step = run[mode];
-          if (step) cells.push({ impl, batch, mode, rates: [], time: (ms) => rateOver(step, batch, ms) });
+          if (!step) continue;
+          const time = async (ms: number): Promise<number> => {
+            await run.prepare?.();
+            return rateOver(step, batch, ms);
+          };
+          cells.push({ impl, batch, mode, rates: [], time });
         }
       }
     }

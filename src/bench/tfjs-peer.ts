@@ -9,7 +9,7 @@ export type TfjsBackendName = 'cpu' | 'wasm';
 /** A TensorFlow.js peer: its version, and a runner for a batch size. */
 export interface TfjsPeer {
   version: string;
-  runner(batch: number): Runner;
+  runner(batch: number): Promise<Runner>;
 }
 
 const D = 225, H = 75, STRIDE = 3, CYCLES = 2, LR = 1e-3;
@@ -37,11 +37,20 @@ export async function loadTfjsPeer(backend: TfjsBackendName): Promise<TfjsPeer |
   } catch {
     return null;
   }
-  return { version: tf.version_core, runner: (batch) => tfjsRunner(tf, backend, batch) };
+  return {
+    version: tf.version_core,
+    async runner(batch) {
+      await tf.setBackend(backend);
+      return tfjsRunner(tf, backend, batch);
+    },
+  };
 }
 
+/**
+ * The network on `backend`, which must be TensorFlow.js's active backend while the runner
+ * is built and run: the backend is global, so `prepare` sets it again before each timing.
+ */
 function tfjsRunner(tf: typeof Tf, backend: TfjsBackendName, batch: number): Runner {
-  tf.setBackend(backend);
   const uniform = (rows: number, cols: number, fanIn: number): Tf.Variable => {
     const bound = 1 / Math.sqrt(fanIn);
     return tf.variable(tf.randomUniform(cols === 0 ? [rows] : [rows, cols], -bound, bound, 'float32', 1));
@@ -69,6 +78,9 @@ function tfjsRunner(tf: typeof Tf, backend: TfjsBackendName, batch: number): Run
   };
 
   return {
+    async prepare() {
+      if (tf.getBackend() !== backend) await tf.setBackend(backend);
+    },
     infer() {
       tf.tidy(() => {
         forward();

@@ -5,7 +5,7 @@ import type { RecLinkNet } from '../model/reclink-net.js';
 import type { LossReduction } from '../nn/loss.js';
 import { ReclinkError } from '../errors.js';
 import {
-  CALLER_WAITING, DONE, REDUCTION, REPLICAS, SLEEPERS, SPINS, STOP, SliceBlocks, TICKET, X_ADDRESS, X_COLS, X_ROWS, controlWords, sliceGradients,
+  CALLER_WAITING, DONE, REDUCTION, SLEEPERS, SPINS, STOP, SliceBlocks, TICKET, X_ADDRESS, X_COLS, X_ROWS, controlWords, lossIndex, sliceGradients, statusWord,
 } from './replica-protocol.js';
 import type { GradientSource } from './gradient-source.js';
 import type { ReplicaData } from './replica-worker.js';
@@ -19,14 +19,14 @@ import type { ReplicaData } from './replica-worker.js';
  */
 export type ParallelMode = 'products' | 'data';
 
-/** Memory each replica allocates in: its gradients, and activations of BLOCK_ROWS rows. */
-const REPLICA_BYTES = 16 * 2 ** 20;
-
 /** How a DataParallel is set up. */
 export interface DataParallelOptions {
   /** Bytes of the memory each replica may allocate in (default 16 MiB; it needs about 1.5). */
   replicaBytes?: number;
 }
+
+/** Memory each replica allocates in: its gradients, and activations of BLOCK_ROWS rows. */
+const REPLICA_BYTES = 16 * 2 ** 20;
 /** The replica worker, compiled: the same path from `src/train` and `dist/train`. */
 const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url);
 
@@ -37,8 +37,9 @@ const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url
  * the calling thread takes the first slice on the model itself, then adds the replicas'
  * gradients to its own in thread order. Each thread goes through its slice BLOCK_ROWS
  * rows at a time. One hand-off a step, each thread on its own rows: PERF.md measured this
- * faster than splitting each product between threads for whole steps. The same thread
- * count gives the same bits on every run. Node only (worker_threads).
+ * faster than splitting each product on a quiet machine; on this project's busy one,
+ * splitting products (the default, `ParallelMode`) measured as fast or faster
+ * (bench/README.md). The same thread count gives the same bits on every run. Node only.
  *
  * @example
  * const backend = await loadWasmBackend({ threads: 1 });
@@ -111,8 +112,8 @@ export class DataParallel implements GradientSource {
     }
     const params = this.net.parameters;
     for (let r = 1; r < this.threads; r++) {
-      if (this.words[REPLICAS + 16 * r] !== 0) throw new ReclinkError(`data-parallel replica ${r} failed: ${this.replicaError(r)}`);
-      loss += this.losses[(REPLICAS + 16 * r + 2) / 2];
+      if (this.words[statusWord(r)] !== 0) throw new ReclinkError(`data-parallel replica ${r} failed: ${this.replicaError(r)}`);
+      loss += this.losses[lossIndex(r)];
       params.forEach((p, i) => this.backend.add(p.grad, this.replicaGrads[r - 1][i], p.grad));
     }
     return { loss };

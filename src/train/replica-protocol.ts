@@ -23,11 +23,21 @@ export const SLEEPERS = 48;
 export const STOP = 64;
 /** The job: X's address, its rows and columns, the reduction (0 sum, 1 mean). */
 export const X_ADDRESS = 80, X_ROWS = 81, X_COLS = 82, REDUCTION = 83;
-/** Per replica (from 1), 16 words apart: its status (0 ok, 1 failed) and, at +2, its loss (float64). */
-export const REPLICAS = 128;
+/** Per replica (from 1), 16 words apart: its status (0 ok, 1 failed), then its loss (float64). */
+const REPLICAS = 128;
 /** Words of a control block for `threads` threads. */
 export function controlWords(threads: number): number {
   return REPLICAS + 16 * threads;
+}
+
+/** The word of replica `part`'s status: 0 when its last job went well, 1 when it failed. */
+export function statusWord(part: number): number {
+  return REPLICAS + 16 * part;
+}
+
+/** The index of replica `part`'s loss in a Float64Array over the control block. */
+export function lossIndex(part: number): number {
+  return (statusWord(part) + 2) / 2;
 }
 
 /** Spins on a word before sleeping on it: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep (PERF.md). */

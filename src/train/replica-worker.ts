@@ -7,7 +7,7 @@ import { RecLinkNet } from '../model/reclink-net.js';
 import { attachWasmBackend, type MemoryRegion } from '../linalg/wasm/wasm-backend.js';
 import type { Matrix } from '../linalg/matrix.js';
 import {
-  CALLER_WAITING, DONE, REDUCTION, REPLICAS, SLEEPERS, SPINS, STOP, SliceBlocks, TICKET, X_ADDRESS, X_COLS, X_ROWS, sliceGradients,
+  CALLER_WAITING, DONE, REDUCTION, SLEEPERS, SPINS, STOP, SliceBlocks, TICKET, X_ADDRESS, X_COLS, X_ROWS, lossIndex, sliceGradients, statusWord,
 } from './replica-protocol.js';
 
 /** What the calling thread gives a replica. */
@@ -28,8 +28,8 @@ export interface ReplicaData {
 
 const { module, memory, region, config, values, control, part, parts, port } = workerData as ReplicaData;
 const words = new Int32Array(memory.buffer, control);
-const status = REPLICAS + 16 * part;
-const loss = new Float64Array(memory.buffer, control + 4 * (status + 2), 1);
+const losses = new Float64Array(memory.buffer, control);
+const status = statusWord(part);
 try {
   const backend = attachWasmBackend(module, memory, region);
   const net = new RecLinkNet(config, { backend, parameterValues: values.map((v) => backend.matrixAt(v.address, v.rows, v.cols)) });
@@ -39,10 +39,10 @@ try {
   for (let seen = 0; ; ) {
     seen = awaitTicket(seen);
     if (Atomics.load(words, STOP) !== 0) break;
-    const [address, rows, cols] = [words[X_ADDRESS], words[X_ROWS], words[X_COLS]];
-    if (x === null || backend.addressOf(x) !== address || x.rows !== rows || x.cols !== cols) x = backend.matrixAt(address, rows, cols);
     try {
-      loss[0] = sliceGradients(net, blocks.of(x), words[REDUCTION] === 1 ? 'mean' : 'sum', rows);
+      const [address, rows, cols] = [words[X_ADDRESS], words[X_ROWS], words[X_COLS]];
+      if (x === null || backend.addressOf(x) !== address || x.rows !== rows || x.cols !== cols) x = backend.matrixAt(address, rows, cols);
+      losses[lossIndex(part)] = sliceGradients(net, blocks.of(x), words[REDUCTION] === 1 ? 'mean' : 'sum', rows);
       words[status] = 0;
     } catch (error) {
       words[status] = 1;
