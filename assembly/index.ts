@@ -6,8 +6,6 @@ import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr, splits, th
 
 export { configure, stopWorkers, workerLoop } from './jobs';
 
-/** Below this many rows, A·Bᵀ takes dot products instead of transposing B first. */
-const DOT_ROWS: i32 = 8;
 /** Work per nanosecond of one thread, roughly: multiply-adds in a product, elements elsewhere. */
 const MACS_PER_NS: f64 = 16;
 const ELEMENTS_PER_NS: f64 = 4;
@@ -45,24 +43,15 @@ export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
   gemm(a, 4, <usize>m << 2, b, c, m, n, k, acc);
 }
 
-/**
- * C (+)= A·Bᵀ, with A m×k, B n×k, C m×n: dot products for a few rows, else B transposed
- * into `scratch` (k × n floats) and the product kernel.
- */
-export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool, scratch: usize): void {
-  if (m < DOT_ROWS) {
-    setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, n); setInt(4, k); setFlag(5, acc);
-    run(Op.Dot, m, 1, macCost(m, n, k));
-    return;
-  }
-  setPtr(0, b); setPtr(1, scratch); setInt(2, n); setInt(3, k);
-  run(Op.Transpose, k, 4, <f64>n * k / ELEMENTS_PER_NS);
-  gemm(a, <usize>k << 2, 4, scratch, c, m, n, k, acc);
+/** C (+)= A·Bᵀ, with A m×k, B n×k, C m×n: dot products of their rows, four rows of C at a time. */
+export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
+  setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, n); setInt(4, k); setFlag(5, acc);
+  run(Op.Dot, m, 4, macCost(m, n, k));
 }
 
 /** A = X Wᵀ (+ bias, unless bias = 0), Z = f(A): a dense layer's forward, X m×k, W n×k. */
-export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, z: usize, m: i32, n: i32, k: i32, scratch: usize): void {
-  matmulABt(x, w, a, m, n, k, false, scratch);
+export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, z: usize, m: i32, n: i32, k: i32): void {
+  matmulABt(x, w, a, m, n, k, false);
   setInt(0, f); setPtr(1, a); setPtr(2, bias); setPtr(3, z); setInt(4, n);
   run(Op.BiasActivate, m, 1, elementCost(m * n, f == SIGMOID ? 16 : 2));
 }

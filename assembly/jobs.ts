@@ -7,7 +7,7 @@
 // machine may be busy), the other threads do its share instead of waiting for it. Threads
 // wait for new work, or for the last chunk, by spinning briefly and then sleeping
 // (PERF.md: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep).
-import { dotRows, gemmRows, sumPartials, transposeRows } from './gemm';
+import { dotRows, gemmRows, sumPartials } from './gemm';
 import {
   activate, activationBackward, add, addColumnSums, addRowVector, biasActivate, gatherColumns, scale,
   scatterAddColumns, squaredError, squaredErrorGradient, sumOfSquares,
@@ -16,7 +16,7 @@ import { adam, sgd } from './optim';
 
 /** Kernel codes of the job block. */
 export enum Op {
-  Gemm, GemmPartial, SumPartials, Dot, Transpose, Zero, BiasActivate, Activate, ActivationBackward, Add, Scale, AddRowVector,
+  Gemm, GemmPartial, SumPartials, Dot, Zero, BiasActivate, Activate, ActivationBackward, Add, Scale, AddRowVector,
   AddColumnSums, Gather, Scatter, SquaredError, SquaredErrorGradient, SumOfSquares, Sgd, Adam,
 }
 
@@ -246,7 +246,6 @@ function runPart(part: i32, parts: i32): f64 {
     }
     case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Dot: dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), int(5) != 0, e0, e1); break;
-    case Op.Transpose: transposeRows(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Zero: memory.fill(ptr(0) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
     case Op.BiasActivate: biasActivate(int(0), ptr(1), ptr(2), ptr(3), int(4), e0, e1); break;
     case Op.Activate: activate(int(0), ptr(1), ptr(2), e0, e1); break;

@@ -10,8 +10,8 @@ export interface Kernels {
   stopWorkers(): void;
   matmulAB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean): void;
   matmulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean, partials: number): void;
-  matmulABt(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean, scratch: number): void;
-  denseForward(x: number, w: number, bias: number, f: number, a: number, z: number, m: number, n: number, k: number, scratch: number): void;
+  matmulABt(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean): void;
+  denseForward(x: number, w: number, bias: number, f: number, a: number, z: number, m: number, n: number, k: number): void;
   denseBackward(f: number, a: number, z: number, gz: number, delta: number, x: number, w: number, gw: number, gb: number, gx: number, m: number, out: number, inputs: number, partials: number): void;
   addRowVector(c: number, bias: number, rows: number, cols: number): void;
   addColumnSums(a: number, out: number, rows: number, cols: number): void;

@@ -32,9 +32,8 @@ const PAGE_BYTES = 65536;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 const DEFAULT_MIN_PARALLEL_WORK = 10_000;
 const ACTIVATION_CODES: Record<ActivationName, number> = { relu: 0, sigmoid: 1, identity: 2 };
-/** Staging slots 0–8 hold operands; these, the transposed B of A·Bᵀ and the threads' partial sums of Aᵀ·B. */
-const TRANSPOSED_SLOT = 9;
-const PARTIALS_SLOT = 10;
+/** Staging slots 0–8 hold operands; this one the threads' partial sums of Aᵀ·B. */
+const PARTIALS_SLOT = 9;
 
 /**
  * Compiles `reclink.wasm` (its bytes, or the compiled module) and returns a backend that
@@ -148,16 +147,14 @@ export class WasmBackend implements Backend {
 
   matmulABt(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
     if (anyFloat64(a, b, c)) return jsBackend.matmulABt(a, b, c, accumulate);
-    const scratch = this.staging.reserve(TRANSPOSED_SLOT, b.rows * b.cols);
-    this.kernels.matmulABt(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.rows, a.cols, accumulate, scratch);
+    this.kernels.matmulABt(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.rows, a.cols, accumulate);
     this.out(c, 2);
   }
 
   denseForward(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void {
     if (anyFloat64(x, w, bias, a) || anyFloat64(z)) return denseForwardOn(jsBackend, x, w, bias, f, a, z);
-    const scratch = this.staging.reserve(TRANSPOSED_SLOT, w.rows * w.cols);
     const pb = bias ? this.in(bias, 4) : 0;
-    this.kernels.denseForward(this.in(x, 0), this.in(w, 1), pb, ACTIVATION_CODES[f], this.in(a, 2), this.in(z, 3), x.rows, w.rows, x.cols, scratch);
+    this.kernels.denseForward(this.in(x, 0), this.in(w, 1), pb, ACTIVATION_CODES[f], this.in(a, 2), this.in(z, 3), x.rows, w.rows, x.cols);
     this.out(a, 2);
     this.out(z, 3);
   }
