@@ -49,22 +49,28 @@ export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
   run(Op.Dot, m, 4, macCost(m, n, k));
 }
 
-/** A = X Wᵀ (+ bias, unless bias = 0), Z = f(A): a dense layer's forward, X m×k, W n×k. */
+/**
+ * A = X Wᵀ (+ bias, unless bias = 0), Z = f(A): a dense layer's forward, X m×k, W n×k.
+ * One job: each thread applies the bias and f to the rows of A it computed, so Z's rows
+ * stay in the cache of the core that will read them next.
+ */
 export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, z: usize, m: i32, n: i32, k: i32): void {
-  matmulABt(x, w, a, m, n, k, false);
-  setInt(0, f); setPtr(1, a); setPtr(2, bias); setPtr(3, z); setInt(4, n);
-  run(Op.BiasActivate, m, 1, elementCost(m * n, f == SIGMOID ? 16 : 2));
+  setPtr(0, x); setPtr(1, w); setPtr(2, a); setInt(3, n); setInt(4, k); setInt(5, f); setPtr(6, bias); setPtr(7, z);
+  run(Op.DenseForward, m, 4, macCost(m, n, k) + elementCost(m * n, f == SIGMOID ? 16 : 2));
 }
 
 /**
  * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (unless gb = 0); G_X += δ W (unless
- * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in (`partials`: see matmulAtB).
+ * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in (`partials`: see
+ * matmulAtB). δ and G_X are one job by rows: each thread goes on from the rows of δ it
+ * computed.
  */
 export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize): void {
-  activationBackward(f, a, z, gz, delta, m * out);
+  setInt(0, f); setPtr(1, a); setPtr(2, z); setPtr(3, gz); setPtr(4, delta); setInt(5, out);
+  setPtr(6, w); setPtr(7, gx); setInt(8, inputs);
+  run(Op.DeltaInputGradient, m, 4, elementCost(m * out, 1) + (gx != 0 ? macCost(m, inputs, out) : 0));
   matmulAtB(delta, x, gw, out, inputs, m, true, partials);
   if (gb != 0) addColumnSums(delta, gb, m, out);
-  if (gx != 0) matmulAB(delta, w, gx, m, inputs, out, true);
 }
 
 function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {

@@ -16,7 +16,7 @@ import { adam, sgd } from './optim';
 
 /** Kernel codes of the job block. */
 export enum Op {
-  Gemm, GemmPartial, SumPartials, Dot, Zero, BiasActivate, Activate, ActivationBackward, Add, Scale, AddRowVector,
+  Gemm, GemmPartial, SumPartials, Dot, DenseForward, DeltaInputGradient, Zero, Activate, ActivationBackward, Add, Scale, AddRowVector,
   AddColumnSums, Gather, Scatter, SquaredError, SquaredErrorGradient, SumOfSquares, Sgd, Adam,
 }
 
@@ -247,7 +247,17 @@ function runPart(part: i32, parts: i32): f64 {
     case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
     case Op.Dot: dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), int(5) != 0, e0, e1); break;
     case Op.Zero: memory.fill(ptr(0) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
-    case Op.BiasActivate: biasActivate(int(0), ptr(1), ptr(2), ptr(3), int(4), e0, e1); break;
+    case Op.DeltaInputGradient: {
+      // Rows [e0, e1) of δ = G ⊙ f'(A), then of G_X += δ W (unless G_X = 0).
+      const out = int(5);
+      activationBackward(int(0), ptr(1), ptr(2), ptr(3), ptr(4), e0 * out, e1 * out);
+      if (ptr(7) != 0) gemmRows(ptr(4), <usize>out << 2, 4, ptr(6), ptr(7), int(8), out, true, e0, e1);
+      break;
+    }
+    case Op.DenseForward:
+      dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), false, e0, e1);
+      biasActivate(int(5), ptr(2), ptr(6), ptr(7), int(3), e0, e1);
+      break;
     case Op.Activate: activate(int(0), ptr(1), ptr(2), e0, e1); break;
     case Op.ActivationBackward: activationBackward(int(0), ptr(1), ptr(2), ptr(3), ptr(4), e0, e1); break;
     case Op.Add: add(ptr(0), ptr(1), ptr(2), e0, e1); break;
