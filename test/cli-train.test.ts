@@ -319,6 +319,7 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['a run name with a slash', () => train('--name', 'a/b'), 2, 'reclink: run name "a/b" is not a folder name, expected letters, digits, \'.\', \'_\' or \'-\''],
     ['an unknown backend', () => train('--backend', 'gpu'), 2, "reclink: option '--backend <name>' argument 'gpu' is invalid. Allowed choices are js, wasm, auto."],
     ['an unknown way to share threads', () => train('--parallel', 'batch'), 2, "reclink: option '--parallel <how>' argument 'batch' is invalid. Allowed choices are products, data."],
+    ['data-parallel on one thread', () => train('--parallel', 'data'), 2, 'reclink: --parallel data splits the batch between threads: it needs the wasm backend and --threads 2 or more'],
     ['zero threads', () => train('--threads', '0'), 2, "reclink: option '--threads <n>' argument '0' is invalid. Expected a positive integer or auto."],
     ['an unknown flag', () => train('--epoch', '3'), 2, "reclink: unknown option '--epoch' (Did you mean --epochs?)"],
     ['a missing model', () => reclinkIn(dir, 'eval', '--model', join(dir, 'none.safetensors')), 1, `reclink: cannot read ${join(dir, 'none.safetensors')}: no such file or directory`],

@@ -114,14 +114,15 @@ describe('DataParallel', () => {
     // Room for a replica's gradients, not for its activations: the first step fails in the replica.
     const net = new RecLinkNet({ seed: 1 }, { backend });
     const parallel = await start(net, 2, 400_000);
-    expect(() => parallel.computeGradients(batch(128, 225, 1))).toThrow(/data-parallel replica 1 failed: the WebAssembly memory is full/);
+    expect(() => parallel.computeGradients(batch(128, 225, 1))).toThrow(/data-parallel replica 1 failed: data-parallel replica 1's memory \(replicaBytes\) is full: \d+ bytes needed, 400000 available/);
     await parallel.close();
     expect(() => parallel.computeGradients(batch(8, 225, 1))).toThrow('this DataParallel is closed');
   });
 
   it('reports a replica that cannot start', async () => {
     const net = new RecLinkNet({ seed: 1 }, { backend });
-    await expect(DataParallel.start(net, 2, { replicaBytes: 100_000 })).rejects.toThrow(/a replica failed to start: the WebAssembly memory is full/);
+    await expect(DataParallel.start(net, 2, { replicaBytes: 100_000 })).rejects.toThrow(/a replica failed to start: data-parallel replica 1's memory \(replicaBytes\) is full/);
+    await expect(DataParallel.start(net, 2, { replicaBytes: Number.NaN })).rejects.toThrow('replicaBytes is NaN, expected a positive integer');
   });
 
   it('needs a float32 model on a one-thread WebAssembly backend', async () => {
@@ -146,7 +147,8 @@ describe('a backend attached to a region', () => {
     const m = attached.alloc(10, 10, 'float32');
     expect(attached.addressOf(m)).toBeGreaterThanOrEqual(region.start);
     expect(attached.addressOf(m) + 400).toBeLessThanOrEqual(region.end);
-    expect(() => attached.alloc(200, 100, 'float32')).toThrow(`at most ${region.end} available`);
+    expect(() => attached.alloc(200, 100, 'float32')).toThrow(/^the memory region is full: \d+ bytes needed, 65536 available$/);
+    expect(() => attached.alloc(-1, 1, 'float32')).toThrow('cannot allocate -4 bytes');
   });
 });
 

@@ -127,3 +127,40 @@ describe('trace and summary', () => {
     expect(text).toContain('total: 45,375 parameters');
   });
 });
+
+describe('gradients of a batch in slices', () => {
+  const SMALL = { inputSize: 30, hiddenSize: 8, seed: 4 };
+
+  it('add up to the gradient of the whole batch, the mean taken over the whole batch', () => {
+    const x = randomMatrix(10, 30, Random.fromSeed(1), 'float64', 0, 1);
+    const whole = new RecLinkNet(SMALL, { dtype: 'float64' });
+    const sliced = new RecLinkNet(SMALL, { dtype: 'float64' });
+    const expected = whole.computeGradients(x, 'mean').loss;
+    sliced.zeroGrad();
+    const rows = (start: number, end: number): Matrix => ({ rows: end - start, cols: 30, data: x.data.subarray(start * 30, end * 30) });
+    const loss = sliced.accumulateGradients(rows(0, 4), 'mean', 10) + sliced.accumulateGradients(rows(4, 10), 'mean', 10);
+    expect(loss).toBeCloseTo(expected, 14);
+    whole.parameters.forEach((p, i) => expect(relativeError(sliced.parameters[i].grad.data, p.grad.data), p.name).toBeLessThan(1e-13));
+  });
+
+  it('refuse a batch smaller than the slice', () => {
+    const net = new RecLinkNet(SMALL, { dtype: 'float64' });
+    const x = randomMatrix(5, 30, Random.fromSeed(1), 'float64', 0, 1);
+    expect(() => net.accumulateGradients(x, 'mean', 4)).toThrow('batchRows is 4, expected an integer of at least the 5 rows given');
+    expect(() => net.accumulateGradients(x, 'mean', Number.NaN)).toThrow('batchRows is NaN');
+  });
+});
+
+describe('parameter values given to a model', () => {
+  it('are used as they are, not drawn, and must match the model in number, shape and precision', () => {
+    const source = new RecLinkNet({ inputSize: 30, hiddenSize: 8, seed: 4 });
+    const values = source.parameters.map((p) => p.value);
+    const copy = new RecLinkNet({ inputSize: 30, hiddenSize: 8, seed: 99 }, { parameterValues: values });
+    copy.parameters.forEach((p, i) => expect(p.value).toBe(values[i]));
+    expect(() => new RecLinkNet({ inputSize: 30, hiddenSize: 8 }, { parameterValues: values.slice(1) })).toThrow('input.weight is 1x8, expected 8x30');
+    expect(() => new RecLinkNet({ inputSize: 30, hiddenSize: 8 }, { parameterValues: [...values, values[0]] })).toThrow('8 parameter values given, the model has 7');
+    expect(() => new RecLinkNet({ inputSize: 30, hiddenSize: 8 }, { parameterValues: values, dtype: 'float64' })).toThrow(
+      'the value given for input.weight is float32, the model computes in float64',
+    );
+  });
+});

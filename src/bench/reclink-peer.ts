@@ -1,7 +1,7 @@
 import type { Backend, SgdHyper } from '../linalg/backend.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
-import { DataParallel } from '../train/data-parallel.js';
+import type { GradientSource } from '../train/gradient-source.js';
 
 /** One benchmarked implementation: a training step and an inference on a batch of N. */
 export interface Runner {
@@ -11,20 +11,17 @@ export interface Runner {
   infer: (() => void) | null;
   /** Makes the runner ready to be timed (a peer whose settings are global sets them again). */
   prepare?(): Promise<void>;
-  /** Stops any threads it started. */
-  close?(): Promise<void>;
 }
 
 const SGD: SgdHyper = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true };
 
 /**
  * reclink on `backend`, the batch allocated by the backend as a training loop holds it;
- * with `dataParallel` threads, its gradients computed by a DataParallel over them.
+ * with `gradients` (a DataParallel, say), on its model, which computes the gradients.
  */
-export async function reclinkRunner(backend: Backend, batch: number, dataParallel = 1): Promise<Runner> {
-  const net = new RecLinkNet({ seed: 1 }, { backend });
-  const parallel = dataParallel > 1 ? await DataParallel.start(net, dataParallel) : null;
-  const source = parallel ?? net;
+export function reclinkRunner(backend: Backend, batch: number, gradients: GradientSource | null = null): Runner {
+  const net = gradients?.net ?? new RecLinkNet({ seed: 1 }, { backend });
+  const source = gradients ?? net;
   const x = backend.alloc(batch, net.config.inputSize, 'float32');
   const random = Random.fromSeed(2);
   for (let i = 0; i < x.data.length; i++) x.data[i] = random.uniform();
@@ -33,13 +30,10 @@ export async function reclinkRunner(backend: Backend, batch: number, dataParalle
       source.computeGradients(x, 'mean');
       for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, SGD);
     },
-    infer: parallel
+    infer: gradients
       ? null
       : () => {
           net.forward(x);
         },
-    async close() {
-      await parallel?.close();
-    },
   };
 }

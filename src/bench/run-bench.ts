@@ -3,6 +3,8 @@ import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
 import { median, rateOver, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
+import { RecLinkNet } from '../model/reclink-net.js';
+import { DataParallel } from '../train/data-parallel.js';
 import { reclinkRunner, type Runner } from './reclink-peer.js';
 import { loadTfjsPeer, type TfjsBackendName } from './tfjs-peer.js';
 import { DEFAULT_PYTHON, TorchPeer, torchAvailable } from './torch-peer.js';
@@ -66,6 +68,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const threads = options.threads ?? Math.max(2, resolveThreads('auto'));
   const notes: string[] = [];
   const versions: Record<string, string> = {};
+  /** What stops threads and processes the bench started. */
   const closers: (() => Promise<void> | void)[] = [];
 
   const wasm = await loadWasmBackend({ threads: 1 });
@@ -74,11 +77,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   try {
     progress('matrix-product peak');
     const peak = [{ threads: 1, gflops: matmulPeak(wasm, measure) }, { threads, gflops: matmulPeak(threaded, measure) }];
+    // One model for every batch size: each DataParallel keeps (threads − 1) replicas and their memory.
+    const dataParallel = await DataParallel.start(new RecLinkNet({ seed: 1 }, { backend: wasm }), threads);
+    closers.push(() => dataParallel.close());
     const impls: { impl: string; runner: (batch: number) => Runner | Promise<Runner> }[] = [
       { impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) },
       { impl: 'reclink-wasm', runner: (n) => reclinkRunner(wasm, n) },
       { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
-      { impl: `reclink-wasm-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, threads) },
+      { impl: `reclink-wasm-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, dataParallel) },
     ];
     if (options.peers ?? true) {
       for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
@@ -95,7 +101,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     for (const batch of batches) {
       for (const { impl, runner } of impls) {
         const run = await runner(batch);
-        closers.push(() => run.close?.());
         for (const mode of MODES) {
           const step = run[mode];
           if (!step) continue;

@@ -39,7 +39,7 @@ export interface TrainOptions extends BackendOptions, Record<string, unknown> {
   name?: string;
   runsDir?: string;
   resume?: string;
-  /** How `--threads` share a step: each product split (`products`), or the batch (`data`). */
+  /** How `--threads` share a step: each product split (`products`, the default), or the batch (`data`). */
   parallel?: ParallelMode;
   json?: boolean;
 }
@@ -62,9 +62,10 @@ export function addTrainFlags(command: Command): Command {
     .option('--epochs <n>', 'epochs (default 10)', positiveInteger)
     .option('--batch <n>', 'samples a step (default 64)', positiveInteger)
     .addOption(
-      new Option('--parallel <how>', 'how --threads share a step: each matrix product split between them, or the batch (data-parallel)')
-        .choices(['products', 'data'])
-        .default('products'),
+      new Option('--parallel <how>', 'how --threads share a step: each matrix product split between them (default), or the batch (data-parallel)').choices([
+        'products',
+        'data',
+      ]),
     )
     .option('--lr <rate>', 'learning rate (default 0.001)', finiteNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer, with PyTorch\'s update rule (default adam)').choices(['sgd', 'adam', 'adamw']))

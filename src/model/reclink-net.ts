@@ -1,6 +1,6 @@
 import type { Backend } from '../linalg/backend.js';
 import { jsBackend } from '../linalg/js-backend.js';
-import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
+import { assertShape, dtypeOf, type DType, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
 import { Dense } from '../nn/dense.js';
@@ -77,7 +77,7 @@ export class RecLinkNet {
     const shared = options.parameterValues;
     let count = 0;
     const param = (name: string, rows: number, cols: number): Parameter => {
-      const value = shared ? sharedValue(shared, count++, name, rows, cols) : this.backend.alloc(rows, cols, this.dtype);
+      const value = shared ? sharedValue(shared, count++, name, rows, cols, this.dtype) : this.backend.alloc(rows, cols, this.dtype);
       return { name, value, grad: this.backend.alloc(rows, cols, this.dtype) };
     };
     const inW = param('input.weight', h, d), inB = param('input.bias', 1, h);
@@ -170,9 +170,10 @@ export class RecLinkNet {
   /** Zeroes the gradients, then one forward and backward pass on X. */
   computeGradients(x: Matrix, reduction: LossReduction = 'sum', inputGradient = false): GradientResult {
     this.zeroGrad();
+    if (!inputGradient) return { loss: this.accumulateGradients(x, reduction), inputGradient: null };
     this.forward(x);
     const loss = this.loss(reduction);
-    return { loss, inputGradient: this.backward(reduction, inputGradient) };
+    return { loss, inputGradient: this.backward(reduction, true) };
   }
 
   /**
@@ -214,9 +215,10 @@ export class RecLinkNet {
   }
 }
 
-function sharedValue(values: readonly Matrix[], index: number, name: string, rows: number, cols: number): Matrix {
+function sharedValue(values: readonly Matrix[], index: number, name: string, rows: number, cols: number, dtype: DType): Matrix {
   const value = values[index];
   if (value === undefined) throw new ReclinkError(`no value given for ${name}, expected ${rows} × ${cols}`);
   assertShape(value, rows, cols, name);
+  if (dtypeOf(value) !== dtype) throw new ReclinkError(`the value given for ${name} is ${dtypeOf(value)}, the model computes in ${dtype}`);
   return value;
 }

@@ -1,5 +1,6 @@
 import type { Backend } from '../linalg/backend.js';
 import type { Matrix } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
 
 /** `sum`: the exercise's sum-squared error; `mean`: divided by N·D, as PyTorch's MSELoss. */
 export type LossReduction = 'sum' | 'mean';
@@ -20,7 +21,7 @@ export class SquaredError {
 
   /**
    * E for outputs Y against targets X. `batchRows` is the N a mean divides by: Y's rows,
-   * or the whole batch's when Y holds a slice of it.
+   * or the whole batch's when Y holds a slice of it (a sum does not use it).
    */
   forward(y: Matrix, target: Matrix, batchRows = y.rows): number {
     return this.backend.squaredError(y, target) * this.scale(y, batchRows);
@@ -32,6 +33,9 @@ export class SquaredError {
   }
 
   private scale(y: Matrix, batchRows: number): number {
+    if (!Number.isInteger(batchRows) || batchRows < y.rows) {
+      throw new ReclinkError(`batchRows is ${batchRows}, expected an integer of at least the ${y.rows} rows given`);
+    }
     return this.reduction === 'sum' ? 1 : 1 / (batchRows * y.cols);
   }
 }

@@ -77,25 +77,33 @@ export class DataParallel implements GradientSource {
       throw new ReclinkError('data-parallel training needs a float32 model on a one-thread WebAssembly backend', 2);
     }
     if (!Number.isInteger(threads) || threads < 1) throw new ReclinkError(`threads is ${threads}, expected a positive integer`, 2);
+    const replicaBytes = options.replicaBytes ?? REPLICA_BYTES;
+    if (!Number.isInteger(replicaBytes) || replicaBytes < 1) throw new ReclinkError(`replicaBytes is ${replicaBytes}, expected a positive integer`, 2);
     const control = backend.reserveRegion(4 * controlWords(threads)).start;
     const words = new Int32Array(backend.memory.buffer, control, controlWords(threads));
     const losses = new Float64Array(backend.memory.buffer, control, words.length / 2);
     const values = net.parameters.map((p) => ({ address: backend.addressOf(p.value), rows: p.value.rows, cols: p.value.cols }));
-    const started = await Promise.all(
+    const workers: Worker[] = [];
+    const started = Promise.all(
       Array.from({ length: threads - 1 }, (_, i) => {
         const { port1, port2 } = new MessageChannel();
         const data: ReplicaData = {
-          module: backend.module, memory: backend.memory, region: backend.reserveRegion(options.replicaBytes ?? REPLICA_BYTES), config: net.config, values, control,
+          module: backend.module, memory: backend.memory, region: backend.reserveRegion(replicaBytes), config: net.config, values, control,
           part: i + 1, parts: threads, port: port2,
         };
         const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2] });
         worker.unref();
         port1.unref();
+        workers.push(worker);
         return ready(worker, port1).then((grads) => ({ worker, port: port1, grads }));
       }),
     );
-    const replicaGrads = started.map((r) => r.grads.map((address, i) => backend.matrixAt(address, net.parameters[i].grad.rows, net.parameters[i].grad.cols)));
-    return new DataParallel(net, threads, backend, words, losses, started.map((r) => r.worker), started.map((r) => r.port), replicaGrads);
+    const replicas = await started.catch(async (error: unknown) => {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    });
+    const replicaGrads = replicas.map((r) => r.grads.map((address, i) => backend.matrixAt(address, net.parameters[i].grad.rows, net.parameters[i].grad.cols)));
+    return new DataParallel(net, threads, backend, words, losses, workers, replicas.map((r) => r.port), replicaGrads);
   }
 
   /** Zeroes the model's gradients, then sets them to ∂E/∂θ of X, summed over the threads' slices; returns E. */
@@ -139,6 +147,7 @@ export class DataParallel implements GradientSource {
   }
 
   private post(x: Matrix, reduction: LossReduction): void {
+    for (const port of this.ports) while (receiveMessageOnPort(port)); // reasons of earlier failures
     const w = this.words;
     w[X_ADDRESS] = this.backend.addressOf(x);
     w[X_ROWS] = x.rows;
@@ -178,8 +187,22 @@ function checkBatch(x: Matrix, inputSize: number): void {
 /** The replica's gradient addresses, once it has built its model. */
 function ready(worker: Worker, port: MessagePort): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    port.once('message', (m: { grads?: number[]; error?: string }) => (m.grads ? resolve(m.grads) : reject(new ReclinkError(`a replica failed to start: ${m.error}`))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`a replica thread exited with code ${code} before it started`)));
+    const settle = (): void => {
+      port.removeAllListeners('message');
+      worker.removeAllListeners('error').removeAllListeners('exit');
+    };
+    port.once('message', (m: { grads?: number[]; error?: string }) => {
+      settle();
+      if (m.grads) resolve(m.grads);
+      else reject(new ReclinkError(`a replica failed to start: ${m.error}`));
+    });
+    worker.once('error', (error) => {
+      settle();
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      settle();
+      reject(new Error(`a replica thread exited with code ${code} before it started`));
+    });
   });
 }

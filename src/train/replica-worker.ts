@@ -27,11 +27,12 @@ export interface ReplicaData {
 }
 
 const { module, memory, region, config, values, control, part, parts, port } = workerData as ReplicaData;
+const REGION = `data-parallel replica ${part}'s memory (replicaBytes)`;
 const words = new Int32Array(memory.buffer, control);
 const losses = new Float64Array(memory.buffer, control);
 const status = statusWord(part);
 try {
-  const backend = attachWasmBackend(module, memory, region);
+  const backend = attachWasmBackend(module, memory, region, REGION);
   const net = new RecLinkNet(config, { backend, parameterValues: values.map((v) => backend.matrixAt(v.address, v.rows, v.cols)) });
   port.postMessage({ grads: net.parameters.map((p) => backend.addressOf(p.grad)) });
   const blocks = new SliceBlocks(part, parts);
@@ -40,7 +41,7 @@ try {
     seen = awaitTicket(seen);
     if (Atomics.load(words, STOP) !== 0) break;
     try {
-      const [address, rows, cols] = [words[X_ADDRESS], words[X_ROWS], words[X_COLS]];
+      const [address, rows, cols] = [words[X_ADDRESS] >>> 0, words[X_ROWS], words[X_COLS]];
       if (x === null || backend.addressOf(x) !== address || x.rows !== rows || x.cols !== cols) x = backend.matrixAt(address, rows, cols);
       losses[lossIndex(part)] = sliceGradients(net, blocks.of(x), words[REDUCTION] === 1 ? 'mean' : 'sum', rows);
       words[status] = 0;

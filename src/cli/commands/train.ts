@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ReclinkError } from '../../errors.js';
 import type { Backend } from '../../linalg/backend.js';
+import { WasmBackend } from '../../linalg/wasm/wasm-backend.js';
 import { RecLinkNet } from '../../model/reclink-net.js';
+import type { ParallelMode } from '../../train/data-parallel.js';
 import { resolveTrainingSettings } from '../../train/settings.js';
 import { addBackendFlags, backendOf, releaseBackend } from '../backend-flags.js';
 import { print } from '../output.js';
@@ -31,6 +33,7 @@ export function registerTrain(program: Command): void {
     .action(async (options: TrainOptions) => {
       const backend = await backendOf(options);
       try {
+        checkParallel(options.parallel ?? 'products', backend);
         const plan = options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend);
         const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
         if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
@@ -39,6 +42,12 @@ export function registerTrain(program: Command): void {
         await releaseBackend(backend);
       }
     });
+}
+
+function checkParallel(parallel: ParallelMode, backend: Backend): void {
+  if (parallel === 'data' && !(backend instanceof WasmBackend && backend.threads > 1)) {
+    throw new ReclinkError('--parallel data splits the batch between threads: it needs the wasm backend and --threads 2 or more', 2);
+  }
 }
 
 function newRun(options: TrainOptions, backend: Backend): RunPlan {

@@ -23,11 +23,15 @@ export class WasmHeap {
   /** Views already looked at: their address, or −1 when they lie elsewhere. */
   private readonly addresses = new WeakMap<ArrayBufferView, number>();
 
-  /** Allocates in [base, maxBytes): the whole memory, or a region another heap set aside. */
+  /**
+   * Allocates in [base, maxBytes): the whole memory, or a region another heap set aside,
+   * which `region` names in the error when it is full.
+   */
   constructor(
     readonly memory: WebAssembly.Memory,
-    base: number,
+    private readonly base: number,
     private readonly maxBytes: number,
+    private readonly region: string | null = null,
   ) {
     this.top = roundUp(base, ALIGN);
     this.floats = this.refresh();
@@ -35,10 +39,15 @@ export class WasmHeap {
 
   /** Allocates `bytes` (zeroed) and returns their address. */
   allocate(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new Error(`cannot allocate ${bytes} bytes`);
     const at = this.top;
     const end = at + roundUp(bytes, ALIGN) + PADDING;
     if (end > this.maxBytes) {
-      throw new ReclinkError(`the WebAssembly memory is full: ${end} bytes needed, at most ${this.maxBytes} available`);
+      throw new ReclinkError(
+        this.region === null
+          ? `the WebAssembly memory is full: ${end} bytes needed, at most ${this.maxBytes} available`
+          : `${this.region} is full: ${end - this.base} bytes needed, ${this.maxBytes - this.base} available`,
+      );
     }
     if (end > this.memory.buffer.byteLength) this.grow(end);
     this.top = end;

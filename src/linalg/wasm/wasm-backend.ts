@@ -70,12 +70,13 @@ export interface MemoryRegion {
 
 /**
  * A one-thread backend on another backend's memory (in a worker thread, say), allocating
- * only inside `region`, which that backend set aside with `reserveRegion`: its matrices
- * and the other's are in one address space, so each side's kernels can read the other's.
+ * only inside `region`, which that backend set aside with `reserveRegion` (`name` says
+ * what the region is, when it is full): its matrices and the other's are in one address
+ * space, so each side's kernels can read the other's.
  */
-export function attachWasmBackend(module: WebAssembly.Module, memory: WebAssembly.Memory, region: MemoryRegion): WasmBackend {
+export function attachWasmBackend(module: WebAssembly.Module, memory: WebAssembly.Memory, region: MemoryRegion, name = 'the memory region'): WasmBackend {
   const kernels = kernelsOf(new WebAssembly.Instance(module, imports(memory)));
-  const heap = new WasmHeap(memory, region.start, region.end);
+  const heap = new WasmHeap(memory, region.start, region.end, name);
   const jobBlock = heap.allocate(kernels.jobBlockBytes());
   kernels.configure(jobBlock, 1, 0);
   return new WasmBackend(module, kernels, heap, jobBlock, null, 1);
