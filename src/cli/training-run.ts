@@ -107,13 +107,10 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
   return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
 }
 
-/**
- * A DataParallel over the threads of `net`'s backend (whose own workers then stop: the
- * replicas are the other threads), or null with one thread or the JS backend.
- */
-async function dataParallelFor(net: RecLinkNet): Promise<DataParallel | null> {
+/** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
+async function dataParallelFor(net: RecLinkNet): Promise<DataParallel> {
   const { backend } = net;
-  if (!(backend instanceof WasmBackend) || backend.threads === 1) return null;
+  if (!(backend instanceof WasmBackend)) throw new ReclinkError('--parallel data needs the wasm backend', 2);
   const threads = backend.threads;
   await backend.close();
   return DataParallel.start(net, threads);

@@ -20,7 +20,7 @@ export interface ModelOptions {
   /**
    * Storage to use as the parameter values, in `parameters` order, instead of new storage
    * drawn by the config's init: a data-parallel replica computes on the weights of the
-   * model it serves (see `DataParallel`). Shapes are checked.
+   * model it serves (see `DataParallel`). Their number, shapes and precision are checked.
    */
   parameterValues?: readonly Matrix[];
 }

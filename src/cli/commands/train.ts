@@ -33,8 +33,8 @@ export function registerTrain(program: Command): void {
     .action(async (options: TrainOptions) => {
       const backend = await backendOf(options);
       try {
-        checkParallel(options.parallel ?? 'products', backend);
-        const plan = options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend);
+        const parallel = checkParallel(options.parallel ?? 'products', backend);
+        const plan = { ...(options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend)), parallel };
         const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
         if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
         else print(...resultLines(summary));
@@ -44,21 +44,22 @@ export function registerTrain(program: Command): void {
     });
 }
 
-function checkParallel(parallel: ParallelMode, backend: Backend): void {
+function checkParallel(parallel: ParallelMode, backend: Backend): ParallelMode {
   if (parallel === 'data' && !(backend instanceof WasmBackend && backend.threads > 1)) {
     throw new ReclinkError('--parallel data splits the batch between threads: it needs the wasm backend and --threads 2 or more', 2);
   }
+  return parallel;
 }
 
-function newRun(options: TrainOptions, backend: Backend): RunPlan {
+function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'parallel'> {
   const request = runRequest(options);
   const net = new RecLinkNet(request.config, { backend });
   const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
   const data = loadRunData(request.data, net.config.inputSize);
-  return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null, parallel: options.parallel ?? 'products' };
+  return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null };
 }
 
-function resumedRun(options: TrainOptions, target: string, backend: Backend): RunPlan {
+function resumedRun(options: TrainOptions, target: string, backend: Backend): Omit<RunPlan, 'parallel'> {
   if (options.name !== undefined || options.runsDir !== undefined) {
     throw new ReclinkError('--resume continues the run in its own folder; leave out --name and --runs-dir', 2);
   }
@@ -70,7 +71,7 @@ function resumedRun(options: TrainOptions, target: string, backend: Backend): Ru
   const request = runRequest(options);
   checkResumeRequest(request, { config: net.config, run }, checkpoint);
   const training = resolveTrainingSettings({ ...run.training, ...request.training });
-  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume, parallel: options.parallel ?? 'products' };
+  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume };
 }
 
 function resultLines(s: RunSummary): string[] {
