@@ -105,7 +105,7 @@ describe('DataParallel', () => {
     const net = new RecLinkNet({ seed: 1 }, { backend });
     const parallel = await start(net, 2);
     expect(() => parallel.computeGradients(batch(4, 224, 1))).toThrow('input has 224 columns, the model expects 225 (inputSize)');
-    expect(() => parallel.computeGradients(zeros(0, 225, 'float32'))).toThrow('input has no rows, expected a batch of at least one sample');
+    expect(() => parallel.computeGradients(zeros(0, 225, 'float32'))).toThrow('input has no rows, expected at least one sample');
     expect(() => parallel.computeGradients({ rows: 3, cols: 225, data: new Float32Array(10) })).toThrow('input holds 10 values, expected 3 × 225');
     expect(Number.isFinite(parallel.computeGradients(batch(8, 225, 1)).loss)).toBe(true);
   });

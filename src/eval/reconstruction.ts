@@ -1,9 +1,9 @@
 import type { Normalizer } from '../data/normalize.js';
 import { zeros, type Matrix } from '../linalg/matrix.js';
-import type { RecLinkNet } from '../model/reclink-net.js';
+import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
 import { copyRows } from '../train/batches.js';
-import { checkDataset } from '../train/evaluate.js';
+
 
 /** How well reconstructions match their inputs, in the data's own units. */
 export interface ReconstructionMetrics {
@@ -29,7 +29,7 @@ export interface ValueRange {
  * through the network `batchSize` rows at a time, and the output is mapped back.
  */
 export function reconstruct(net: RecLinkNet, x: Matrix, normalizer: Normalizer, batchSize = 256): Matrix {
-  checkDataset('the data', x, net.config.inputSize);
+  checkSamples('the data', x, net.config.inputSize);
   const input = normalizer.apply(x);
   const y = zeros(x.rows, x.cols);
   const buffer = new BatchMatrix(net.backend, x.cols, net.dtype);

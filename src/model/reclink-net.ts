@@ -170,10 +170,7 @@ export class RecLinkNet {
   /** Zeroes the gradients, then one forward and backward pass on X. */
   computeGradients(x: Matrix, reduction: LossReduction = 'sum', inputGradient = false): GradientResult {
     this.zeroGrad();
-    if (!inputGradient) return { loss: this.accumulateGradients(x, reduction), inputGradient: null };
-    this.forward(x);
-    const loss = this.loss(reduction);
-    return { loss, inputGradient: this.backward(reduction, true) };
+    return this.pass(x, reduction, inputGradient, x.rows);
   }
 
   /**
@@ -182,10 +179,7 @@ export class RecLinkNet {
    * `batchRows` is the whole batch's N.
    */
   accumulateGradients(x: Matrix, reduction: LossReduction = 'sum', batchRows = x.rows): number {
-    this.forward(x);
-    const loss = this.loss(reduction, batchRows);
-    this.backward(reduction, false, batchRows);
-    return loss;
+    return this.pass(x, reduction, false, batchRows).loss;
   }
 
   /** G_Y = ∂E/∂Y, G_S = ∂E/∂S and G_in = ∂E/∂Z_in of the last backward pass (its own buffers). */
@@ -200,18 +194,21 @@ export class RecLinkNet {
     return this.x;
   }
 
+  private pass(x: Matrix, reduction: LossReduction, inputGradient: boolean, batchRows: number): GradientResult {
+    this.forward(x);
+    const loss = this.loss(reduction, batchRows);
+    return { loss, inputGradient: this.backward(reduction, inputGradient, batchRows) };
+  }
+
   private zeroed(buffer: BatchMatrix, n: number): Matrix {
     const m = buffer.rows(n);
     this.backend.zero(m);
     return m;
   }
 
-  private checkInput(x: Matrix): void {
-    if (x.cols !== this.config.inputSize) {
-      throw new ReclinkError(`input has ${x.cols} columns, the model expects ${this.config.inputSize} (inputSize)`);
-    }
-    if (x.rows < 1) throw new ReclinkError('input has no rows, expected a batch of at least one sample');
-    assertShape(x, x.rows, this.config.inputSize, 'input');
+  /** Throws, naming what is wrong, unless X is a batch of at least one sample of inputSize values. */
+  checkInput(x: Matrix): void {
+    checkSamples('input', x, this.config.inputSize);
   }
 }
 
@@ -221,4 +218,11 @@ function sharedValue(values: readonly Matrix[], index: number, name: string, row
   assertShape(value, rows, cols, name);
   if (dtypeOf(value) !== dtype) throw new ReclinkError(`the value given for ${name} is ${dtypeOf(value)}, the model computes in ${dtype}`);
   return value;
+}
+
+/** Throws unless `data` holds at least one row of `inputSize` values; `what` names it. */
+export function checkSamples(what: string, data: Matrix, inputSize: number): void {
+  if (data.cols !== inputSize) throw new ReclinkError(`${what} has ${data.cols} columns, the model expects ${inputSize} (inputSize)`);
+  if (data.rows < 1) throw new ReclinkError(`${what} has no rows, expected at least one sample`);
+  if (data.data.length < data.rows * data.cols) throw new ReclinkError(`${what} holds ${data.data.length} values, expected ${data.rows} × ${data.cols}`);
 }

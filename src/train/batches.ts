@@ -10,10 +10,11 @@ export function shuffledOrder(order: Uint32Array, random: Random): void {
 /** Copies the rows `order[start]`, `order[start + 1]`, ... of `src` into the rows of `dst`. */
 export function gatherRows(src: Matrix, order: Uint32Array, start: number, dst: Matrix): void {
   const { cols } = src;
-  const S = src.data, D = dst.data;
+  // A row at a time with `set` (a block copy): element by element is about twice as slow
+  // into the shared WebAssembly memory, where a training batch lives.
   for (let i = 0; i < dst.rows; i++) {
-    const from = order[start + i] * cols, to = i * cols;
-    for (let j = 0; j < cols; j++) D[to + j] = S[from + j];
+    const from = order[start + i] * cols;
+    dst.data.set(src.data.subarray(from, from + cols), i * cols);
   }
 }
 

@@ -1,6 +1,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Matrix } from '../linalg/matrix.js';
 import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
+import { BatchMatrix } from '../nn/batch-matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import type { LossReduction } from '../nn/loss.js';
 import { ReclinkError } from '../errors.js';
@@ -50,7 +51,8 @@ const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url
  */
 export class DataParallel implements GradientSource {
   private readonly blocks: SliceBlocks;
-  private input: Matrix | null = null;
+  /** Where a batch from outside the memory is copied, for the replicas to read. */
+  private readonly input: BatchMatrix;
   private closed = false;
 
   private constructor(
@@ -65,6 +67,7 @@ export class DataParallel implements GradientSource {
     private readonly replicaGrads: Matrix[][],
   ) {
     this.blocks = new SliceBlocks(0, threads);
+    this.input = new BatchMatrix(backend, net.config.inputSize, 'float32');
   }
 
   /**
@@ -109,7 +112,7 @@ export class DataParallel implements GradientSource {
   /** Zeroes the model's gradients, then sets them to ∂E/∂θ of X, summed over the threads' slices; returns E. */
   computeGradients(x: Matrix, reduction: LossReduction = 'sum'): { loss: number } {
     if (this.closed) throw new ReclinkError('this DataParallel is closed');
-    checkBatch(x, this.net.config.inputSize);
+    this.net.checkInput(x);
     const shared = this.shared(x);
     if (this.threads > 1) this.post(shared, reduction);
     let loss: number;
@@ -118,11 +121,12 @@ export class DataParallel implements GradientSource {
     } finally {
       if (this.threads > 1) this.awaitReplicas(); // never leave them on a job when this one failed
     }
+    const failed = this.failedReplica();
+    if (failed !== null) throw new ReclinkError(`data-parallel replica ${failed.replica} failed: ${failed.reason}`);
     const params = this.net.parameters;
     for (let r = 1; r < this.threads; r++) {
-      if (this.words[statusWord(r)] !== 0) throw new ReclinkError(`data-parallel replica ${r} failed: ${this.replicaError(r)}`);
       loss += this.losses[lossIndex(r)];
-      params.forEach((p, i) => this.backend.add(p.grad, this.replicaGrads[r - 1][i], p.grad));
+      for (let i = 0; i < params.length; i++) this.backend.add(params[i].grad, this.replicaGrads[r - 1][i], params[i].grad);
     }
     return { loss };
   }
@@ -141,13 +145,12 @@ export class DataParallel implements GradientSource {
   /** X itself when it lies in the memory, else a copy there (the replicas read it). */
   private shared(x: Matrix): Matrix {
     if (this.backend.addressOf(x) >= 0) return x;
-    if (this.input === null || this.input.rows !== x.rows || this.input.cols !== x.cols) this.input = this.backend.alloc(x.rows, x.cols, 'float32');
-    this.input.data.set(x.data.subarray(0, x.rows * x.cols));
-    return this.input;
+    const copy = this.input.rows(x.rows);
+    copy.data.set(x.data.subarray(0, x.rows * x.cols));
+    return copy;
   }
 
   private post(x: Matrix, reduction: LossReduction): void {
-    for (const port of this.ports) while (receiveMessageOnPort(port)); // reasons of earlier failures
     const w = this.words;
     w[X_ADDRESS] = this.backend.addressOf(x);
     w[X_ROWS] = x.rows;
@@ -172,16 +175,22 @@ export class DataParallel implements GradientSource {
     }
   }
 
-  private replicaError(r: number): string {
-    const message = receiveMessageOnPort(this.ports[r - 1])?.message as { error?: string } | undefined;
-    return message?.error ?? 'no reason given';
+  /**
+   * The first replica whose last job failed, with its reason: the last one it sent (an
+   * earlier one may be left from a step whose own slice failed first).
+   */
+  private failedReplica(): { replica: number; reason: string } | null {
+    let failed: { replica: number; reason: string } | null = null;
+    for (let r = 1; r < this.threads; r++) {
+      if (this.words[statusWord(r)] === 0) continue;
+      const reasons: string[] = [];
+      for (let m = receiveMessageOnPort(this.ports[r - 1]); m; m = receiveMessageOnPort(this.ports[r - 1])) {
+        reasons.push((m.message as { error?: string }).error ?? 'no reason given');
+      }
+      failed ??= { replica: r, reason: reasons.at(-1) ?? 'no reason given' };
+    }
+    return failed;
   }
-}
-
-function checkBatch(x: Matrix, inputSize: number): void {
-  if (x.cols !== inputSize) throw new ReclinkError(`input has ${x.cols} columns, the model expects ${inputSize} (inputSize)`);
-  if (x.rows < 1) throw new ReclinkError('input has no rows, expected a batch of at least one sample');
-  if (x.data.length < x.rows * x.cols) throw new ReclinkError(`input holds ${x.data.length} values, expected ${x.rows} × ${x.cols}`);
 }
 
 /** The replica's gradient addresses, once it has built its model. */

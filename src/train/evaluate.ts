@@ -1,7 +1,6 @@
 import type { Matrix } from '../linalg/matrix.js';
-import type { RecLinkNet } from '../model/reclink-net.js';
+import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
-import { ReclinkError } from '../errors.js';
 import { copyRows } from './batches.js';
 
 /** How well a model reconstructs a data set. */
@@ -17,7 +16,7 @@ export interface Evaluation {
  * through `buffer` (a batch matrix in the model's backend; one is made when not given).
  */
 export function evaluate(net: RecLinkNet, data: Matrix, batchSize: number, buffer = new BatchMatrix(net.backend, data.cols, net.dtype)): Evaluation {
-  checkDataset('data', data, net.config.inputSize);
+  checkSamples('data', data, net.config.inputSize);
   let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
     const x = buffer.rows(Math.min(batchSize, data.rows - start));
@@ -26,10 +25,4 @@ export function evaluate(net: RecLinkNet, data: Matrix, batchSize: number, buffe
     sum += net.loss('sum');
   }
   return { loss: sum / data.rows, mse: sum / (data.rows * data.cols) };
-}
-
-/** Throws unless `data` has at least one row of `inputSize` columns; `what` names it. */
-export function checkDataset(what: string, data: Matrix, inputSize: number): void {
-  if (data.cols !== inputSize) throw new ReclinkError(`${what} has ${data.cols} columns, the model expects ${inputSize} (inputSize)`);
-  if (data.rows < 1) throw new ReclinkError(`${what} has no rows, expected at least one sample`);
 }

@@ -1,11 +1,11 @@
 import type { Matrix } from '../linalg/matrix.js';
-import type { RecLinkNet } from '../model/reclink-net.js';
+import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
 import { ReclinkError } from '../errors.js';
 import { Random } from '../random.js';
 import { gatherRows, shuffledOrder } from './batches.js';
 import { clipGradNorm, globalNorm, gradNorm } from './clip.js';
-import { checkDataset, evaluate } from './evaluate.js';
+import { evaluate } from './evaluate.js';
 import { Emitter, type Divergence, type EpochRecord, type Listener, type StopReason, type TrainerEvents } from './events.js';
 import { GoodCheckpoint } from './good-checkpoint.js';
 import type { Optimizer } from './optimizer.js';
@@ -82,8 +82,8 @@ export class Trainer {
     options: TrainerOptionsInput = {},
   ) {
     this.options = resolveTrainerOptions(options);
-    checkDataset('the training set', train, net.config.inputSize);
-    checkDataset('the validation set', validation, net.config.inputSize);
+    checkSamples('the training set', train, net.config.inputSize);
+    checkSamples('the validation set', validation, net.config.inputSize);
     if (this.options.gradients && this.options.gradients.net !== net) throw new ReclinkError('the gradient source computes for another model than the trainer\'s', 2);
     this.stepsPerEpoch = Math.ceil(train.rows / this.options.batchSize);
     this.weights = Object.fromEntries(net.parameters.map((p) => [p.name, p.value]));
