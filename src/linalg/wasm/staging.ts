@@ -8,6 +8,8 @@ import type { WasmHeap } from './heap.js';
 export class Staging {
   private readonly addresses: number[] = [];
   private readonly capacities: number[] = [];
+  /** Whether the last `address` of each slot copied its matrix in. */
+  private readonly staged: boolean[] = [];
 
   constructor(private readonly heap: WasmHeap) {}
 
@@ -15,6 +17,7 @@ export class Staging {
   address(m: Matrix, slot: number): number {
     const data = m.data;
     const own = this.heap.addressOf(data);
+    this.staged[slot] = own < 0;
     if (own >= 0) return own;
     const count = m.rows * m.cols;
     const at = this.reserve(slot, count);
@@ -22,9 +25,9 @@ export class Staging {
     return at;
   }
 
-  /** Copies the result in `slot` back into `m`, if `m` was staged there. */
+  /** Copies the result in `slot` back into `m`, if `m` was staged there by the last `address` of that slot. */
   writeBack(m: Matrix, slot: number): void {
-    if (this.heap.addressOf(m.data) >= 0) return;
+    if (!this.staged[slot]) return;
     const count = m.rows * m.cols;
     m.data.set(this.heap.view(this.addresses[slot], count));
   }
