@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { RecLinkNet } from '../src/model/reclink-net.js';
 import { traceModel } from '../src/model/trace.js';
 import { Random } from '../src/random.js';
 import { randomMatrix } from './helpers.js';
-import { expectFailure, reclink, type Run } from './cli-helpers.js';
+import { expectFailure, reclink, root, type Run } from './cli-helpers.js';
 import { firstBitDifference, temporaryFolder } from './io-helpers.js';
 
 const dir = temporaryFolder('cli');
@@ -127,7 +128,19 @@ describe('reclink: usage errors exit 2 with one line', () => {
     ['a missing required flag', ['trace', '--model', 'm.safetensors', '--out', 't.safetensors'], "reclink: required option '--input <path>' not specified"],
     ['an extra argument', ['summary', 'now'], "reclink: too many arguments for 'summary'. Expected 0 arguments but got 1."],
     ['a bad batch list', ['bench', '--batches', '1,0'], "reclink: option '--batches <list>' argument '1,0' is invalid. Expected positive integers separated by commas, e.g. 1,16,64."],
+    ['one bench thread', ['bench', '--threads', '1'], "reclink: option '--threads <N>' argument '1' is invalid. Expected 2 or more: the threaded rows compare threads with one."],
   ])('%s', (_, args, message) => expectFailure(reclink(...(args as string[])), 2, message));
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('ends the command quietly, without a stack trace', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'reclink.js'), 'summary'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // as `reclink summary | head -0` does
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect([code, stderr]).toEqual([0, '']);
+  });
 });
 
 describe('reclink bench', () => {

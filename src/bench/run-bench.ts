@@ -29,7 +29,7 @@ export interface BenchOptions {
 
 /** One measured cell. */
 export interface BenchResult {
-  /** `reclink-js`, `reclink-wasm`, `reclink-wasm-2t`, `tfjs-cpu`, `tfjs-wasm`, `torch-1t`, `torch-2t`. */
+  /** `reclink-js`, `reclink-wasm`, `reclink-wasm-Nt`, `reclink-wasm-data-Nt` (N the threads), `tfjs-cpu`, `tfjs-wasm`, `torch-1t`, `torch-2t`. */
   impl: string;
   batch: number;
   /** `train`: forward, backward and an SGD update; `infer`: forward only. */

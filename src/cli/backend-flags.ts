@@ -13,8 +13,8 @@ export interface BackendOptions {
 /**
  * Adds `--backend js|wasm|auto` (default auto: WebAssembly SIMD when this Node runs it) and
  * `--threads N|auto` (default 1: at batches of 64 a second thread costs about as much as
- * it saves, and more on a busy machine). Results are bit-identical for any thread count,
- * not between backends.
+ * it saves, and more on a busy machine). Results are bit-identical run to run for the same
+ * thread count; another thread count or backend may change the last bits.
  */
 export function addBackendFlags(command: Command): Command {
   return command

@@ -74,7 +74,7 @@ export function addTrainFlags(command: Command): Command {
     .option('--weight-decay <l>', 'weight decay (default 0; AdamW 0.01)', finiteNumber)
     .option('--betas <b1,b2>', "Adam's and AdamW's betas (default 0.9,0.999)", betas)
     .option('--clip-norm <n>', 'clip the gradients to this global norm (default: no clipping)', finiteNumber)
-    .addOption(new Option('--schedule <name>', 'learning rate over the epochs (default constant; cosine anneals to 0 at the last epoch)').choices(['constant', 'step', 'cosine']))
+    .addOption(new Option('--schedule <name>', 'learning rate over the epochs (default constant; cosine reaches 0 just after the last epoch)').choices(['constant', 'step', 'cosine']))
     .option('--step-size <n>', 'step schedule: epochs between decays', positiveInteger)
     .option('--gamma <g>', 'step schedule: factor of each decay (default 0.1)', finiteNumber)
     .option('--warmup <steps>', 'steps of linear warm-up from lr/3 (default 0: none)', integer)

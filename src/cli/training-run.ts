@@ -102,7 +102,7 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
     const { quantity, value, epoch, step } = divergence;
     throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
   }
-  const test = writeReport(plan, trainer, run);
+  const test = writeReport(plan, trainer, run, backendName(net, gradients));
   const seconds = (performance.now() - started) / 1000;
   return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
 }
@@ -137,7 +137,7 @@ function resume(trainer: Trainer, point: ResumePoint): number[] {
 }
 
 /** Writes report.html for the final weights; returns their test metrics. */
-function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings): ReconstructionMetrics {
+function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string): ReconstructionMetrics {
   const { folder, net, data } = plan;
   const x = data.split.test.x;
   const y = reconstruct(net, x, data.normalizer);
@@ -145,7 +145,7 @@ function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings): Reconst
   const html = renderReport({
     title: `reclink run ${folder.name}`,
     config: net.config,
-    settings: reportSettings(run, trainer),
+    settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
     test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
   });
@@ -154,7 +154,7 @@ function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings): Reconst
 }
 
 /** The run's settings as the report's table shows them. */
-function reportSettings(run: RunSettings, trainer: Trainer): Record<string, string | number | boolean> {
+function reportSettings(run: RunSettings, trainer: Trainer, backend: string): Record<string, string | number | boolean> {
   const { data, training } = run;
   const shown = Object.entries(training).map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : (value ?? 'none')]);
   return {
@@ -165,6 +165,6 @@ function reportSettings(run: RunSettings, trainer: Trainer): Record<string, stri
     normalize: data.normalize,
     ...Object.fromEntries(shown),
     'best epoch': trainer.best?.epoch ?? 'none',
-    backend: backendName(trainer.net),
+    backend,
   };
 }

@@ -23,7 +23,7 @@ export function registerBench(program: Command): void {
     .description('measure training and inference samples/s against TensorFlow.js and PyTorch, in the same run')
     .option('--batches <list>', 'batch sizes, comma-separated (default 1,16,64,256,1024)', batchList)
     .option('--budget-ms <ms>', 'milliseconds per measured cell (default 400)', positiveInteger)
-    .option('--threads <N>', 'threads of the threaded WebAssembly row (default: auto, at least 2)', positiveInteger)
+    .option('--threads <N>', 'threads of the threaded WebAssembly rows, 2 or more (default: the cores, 2 to 4)', threadCount)
     .option('--no-peers', 'measure reclink alone')
     .option('--json', 'print {"results": [{"impl", "batch", "mode", "samplesPerSec"}, ...], "peak", "notes", "environment"}')
     .action(async (flags: BenchFlags) => {
@@ -37,6 +37,12 @@ export function registerBench(program: Command): void {
       if (flags.json) printJson(report);
       else print(formatBench(report));
     });
+}
+
+function threadCount(text: string): number {
+  const value = positiveInteger(text);
+  if (value < 2) throw new InvalidArgumentError('Expected 2 or more: the threaded rows compare threads with one.');
+  return value;
 }
 
 function batchList(text: string): number[] {

@@ -28,7 +28,7 @@ export function registerTrain(program: Command): void {
       'after',
       '\n--seed seeds the initial weights and the shuffling of the mini-batches; --split-seed the split.\n' +
         'Ctrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues\n' +
-        'from it, bit for bit when it runs on the same backend.',
+        'from it, bit for bit when it runs on the same backend with the same --threads and --parallel.',
     )
     .action(async (options: TrainOptions) => {
       const backend = await backendOf(options);
