@@ -2,7 +2,7 @@ import type { Normalizer } from '../data/normalize.js';
 import { zeros, type Matrix } from '../linalg/matrix.js';
 import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
-import { copyRows } from '../train/batches.js';
+import { forwardInBatches } from '../train/batches.js';
 
 
 /** How well reconstructions match their inputs, in the data's own units. */
@@ -32,12 +32,7 @@ export function reconstruct(net: RecLinkNet, x: Matrix, normalizer: Normalizer, 
   checkSamples('the data', x, net.config.inputSize);
   const input = normalizer.apply(x);
   const y = zeros(x.rows, x.cols);
-  const buffer = new BatchMatrix(net.backend, x.cols, net.dtype);
-  for (let start = 0; start < x.rows; start += batchSize) {
-    const batch = buffer.rows(Math.min(batchSize, x.rows - start));
-    copyRows(input, start, batch);
-    y.data.set(net.forward(batch).data, start * x.cols);
-  }
+  forwardInBatches(net, input, batchSize, new BatchMatrix(net.backend, x.cols, net.dtype), (output, start) => y.data.set(output.data, start * x.cols));
   return normalizer.invert(y);
 }
 

@@ -1,7 +1,7 @@
 import type { Matrix } from '../linalg/matrix.js';
 import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
-import { copyRows } from './batches.js';
+import { forwardInBatches } from './batches.js';
 
 /** How well a model reconstructs a data set. */
 export interface Evaluation {
@@ -18,11 +18,8 @@ export interface Evaluation {
 export function evaluate(net: RecLinkNet, data: Matrix, batchSize: number, buffer = new BatchMatrix(net.backend, data.cols, net.dtype)): Evaluation {
   checkSamples('data', data, net.config.inputSize);
   let sum = 0;
-  for (let start = 0; start < data.rows; start += batchSize) {
-    const x = buffer.rows(Math.min(batchSize, data.rows - start));
-    copyRows(data, start, x);
-    net.forward(x);
+  forwardInBatches(net, data, batchSize, buffer, () => {
     sum += net.loss('sum');
-  }
+  });
   return { loss: sum / data.rows, mse: sum / (data.rows * data.cols) };
 }
