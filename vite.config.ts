@@ -5,10 +5,12 @@ import { CROSS_ORIGIN_ISOLATION } from './src/lab/serve.js';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** The browser lab: `web/` built into `dist/web/` with relative paths, so any static server can host it. */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: here('./web'),
   base: './',
-  publicDir: false,
+  // The bundled digits (data/mnist15.bin) at the site's root in development; `reclink lab`
+  // serves the package's copy there, so the build does not carry a second one.
+  publicDir: command === 'serve' ? here('./data') : false,
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,
@@ -23,4 +25,4 @@ export default defineConfig({
   },
   // Cross-origin isolation: the WebAssembly backend's shared memory needs it (as `reclink lab`'s headers).
   server: { host: '127.0.0.1', fs: { allow: [here('.')] }, headers: CROSS_ORIGIN_ISOLATION },
-});
+}));

@@ -38,7 +38,8 @@ describe('serveLab', () => {
     writeFileSync(join(root, 'assets', 'main.js'), 'export {};');
     writeFileSync(join(root, 'assets', 'kernels.wasm'), new Uint8Array([0, 97, 115, 109]));
     writeFileSync(join(parent, 'secret.txt'), 'outside the root');
-    server = await serveLab({ root, port: 0 });
+    writeFileSync(join(parent, 'digits.bin'), 'the bundled digits');
+    server = await serveLab({ root, port: 0, digits: join(parent, 'digits.bin') });
   });
 
   afterAll(async () => {
@@ -59,6 +60,11 @@ describe('serveLab', () => {
     expect((await get(server.url, '/assets/kernels.wasm')).type).toBe('application/wasm');
     expect((await get(server.url, '/assets/main.js?v=1')).status).toBe(200);
     expect((await get(server.url, '/assets/main.js', 'HEAD')).body).toBe('');
+  });
+
+  it('serves the bundled digits at /mnist15.bin from their one copy outside the page', async () => {
+    expect(await get(server.url, '/mnist15.bin')).toMatchObject({ status: 200, body: 'the bundled digits' });
+    expect((await get(server.url, '/assets/mnist15.bin')).status).toBe(404);
   });
 
   it('answers 404 for missing files and folders, and never leaves the root', async () => {

@@ -1,7 +1,7 @@
 // The training worker: runs a LabLoop, so that the page never waits for a step.
 import { ReclinkError } from '../src/errors.js';
 import { DEFAULT_CONFIG } from '../src/model/config.js';
-import { bundledDataset, fileDataset } from '../src/lab/data-files.js';
+import { BUNDLED_DIGITS_URL, bundledDataset, fileDataset } from '../src/lab/data-files.js';
 import { LabLoop } from '../src/lab/loop.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
 import { makeBackend } from './backend.js';
@@ -29,7 +29,7 @@ const loop = new LabLoop({
   },
   now: () => performance.now(),
   makeBackend,
-  loadBundled: async () => bundledDataset(await fetchBytes(new URL('../data/mnist15.bin', import.meta.url))),
+  loadBundled: async () => bundledDataset(await fetchBytes(new URL(BUNDLED_DIGITS_URL, import.meta.url))),
   loadFiles: (files) => fileDataset(files, DEFAULT_CONFIG.inputSize, decodePng),
 });
 
@@ -37,6 +37,6 @@ scope.addEventListener('message', (event) => void loop.handle(event.data));
 
 async function fetchBytes(url: URL): Promise<Uint8Array> {
   const response = await fetch(url);
-  if (!response.ok) throw new ReclinkError(`cannot load ${url.pathname} (HTTP ${response.status}), expected the bundled digits beside the page`);
+  if (!response.ok) throw new ReclinkError(`cannot load ${url.pathname} (HTTP ${response.status}), expected the bundled digits at the root of the site`);
   return new Uint8Array(await response.arrayBuffer());
 }

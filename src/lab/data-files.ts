@@ -14,6 +14,13 @@ export type PngDecoder = (file: LabFile) => Promise<DecodedImage>;
 /** The seed of the training / validation split: the command line's default, so that both see the same samples. */
 const SPLIT_SEED = 0;
 
+/**
+ * Where the page finds the bundled digits, relative to its own scripts: `/mnist15.bin` at the
+ * root of the site. `reclink lab` answers it with the package's one copy, `data/mnist15.bin`
+ * (so the package does not carry it twice); `npm run dev` serves `data/` at the root.
+ */
+export const BUNDLED_DIGITS_URL = '../mnist15.bin';
+
 /** The bundled digits from `data/mnist15.bin`'s bytes, split 8,000 / 2,000 as the command line splits them. */
 export function bundledDataset(bytes: Uint8Array): LabDataset {
   return split(parseMnist15(bytes));

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MNIST15_PATH } from '../data/mnist15.js';
 import { ReclinkError } from '../errors.js';
 
 /** Where the built page lives: `dist/web/` of this package (the same from `src/lab/` and `dist/lab/`). */
@@ -15,7 +16,12 @@ export interface ServeOptions {
   port?: number;
   /** Folder holding the built page's `index.html` (default `LAB_ROOT`). */
   root?: string;
+  /** The bundled digits, answered at `/mnist15.bin` (default `MNIST15_PATH`: the package's one copy). */
+  digits?: string;
 }
+
+/** The one path served from outside `root`: the bundled digits (see `BUNDLED_DIGITS_URL`). */
+const DIGITS_PATH = '/mnist15.bin';
 
 /** A running lab server. */
 export interface LabServer {
@@ -58,6 +64,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  */
 export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
   const root = resolve(options.root ?? LAB_ROOT);
+  const digits = resolve(options.digits ?? MNIST15_PATH);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ReclinkError(`port is ${port}, expected an integer from 0 to 65535`, 2);
@@ -66,7 +73,7 @@ export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
     throw new ReclinkError(`the lab page is not built: ${join(root, 'index.html')} is missing (run npm run build)`);
   }
   const server = createServer((request, response) => {
-    respond(root, request, response).catch(() => send(response, 500, 'internal error'));
+    respond(root, digits, request, response).catch(() => send(response, 500, 'internal error'));
   });
   await new Promise<void>((done, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -86,9 +93,10 @@ export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
   };
 }
 
-async function respond(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function respond(root: string, digits: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'only GET and HEAD');
-  const file = filePath(root, request.url ?? '/');
+  const path = requestPath(request.url ?? '/');
+  const file = path === DIGITS_PATH ? digits : path === null ? null : filePath(root, path);
   const info = file === null ? null : await stat(file).catch(() => null);
   if (file === null || info === null || !info.isFile()) return send(response, 404, 'not found');
   response.writeHead(200, {
@@ -103,15 +111,18 @@ async function respond(root: string, request: IncomingMessage, response: ServerR
   await pipeline(createReadStream(file), response).catch(() => response.destroy());
 }
 
-/** The file a request path names, or null when it is malformed or leaves `root`. */
-function filePath(root: string, url: string): string | null {
-  let path: string;
+/** A request's decoded path, or null when it is malformed. */
+function requestPath(url: string): string | null {
   try {
-    path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
+    const path = decodeURIComponent(new URL(url, 'http://localhost').pathname);
+    return path.includes('\0') ? null : path;
   } catch {
     return null;
   }
-  if (path.includes('\0')) return null;
+}
+
+/** The file under `root` a request path names, or null when it leaves `root`. */
+function filePath(root: string, path: string): string | null {
   const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
   return file.startsWith(root + sep) ? file : null;
 }
