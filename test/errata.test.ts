@@ -10,71 +10,76 @@ import {
   measureRecSum,
   measureSelection,
   measureSign,
-  selectionMatrix,
   type GradientMeasurement,
 } from '../src/reference/errata.js';
 
 // One test per row of SPEC's errata table: the exercise's formula, taken literally, fails as
-// SPEC says, and the project's formula holds (see src/reference/errata.ts for the setting).
+// SPEC says, and the model computes the corrected one. Both are measured against the float64
+// scalar reference, gradients also against finite differences (see src/reference/errata.ts).
+
+/** The float64 model against the float64 scalar reference: they differ in summation order only. */
+const MODEL = 1e-12;
+/** Finite differences with h = 1e-4 (see `FiniteDifferences`). */
+const NUMERIC = 1e-7;
+
+/** The model's gradient equals the reference's and finite differences. */
+function expectModelGradient(g: GradientMeasurement): void {
+  expect(g.modelError, `${g.parameter}: the model against the reference`).toBeLessThan(MODEL);
+  expect(g.modelSampleError, `${g.parameter}: the model against finite differences`).toBeLessThan(NUMERIC);
+}
 
 /** A wrong gradient formula: off by more than 10%, over the whole tensor and against finite differences. */
 function expectWrong(g: GradientMeasurement): void {
-  expect(g.literalError, `${g.parameter} against backprop`).toBeGreaterThan(0.1);
+  expect(g.literalError, `${g.parameter} against the reference`).toBeGreaterThan(0.1);
   expect(g.literalSampleError, `${g.parameter} against finite differences`).toBeGreaterThan(0.1);
-  expect(g.correctedError, `${g.parameter}: the project's gradient`).toBeLessThan(1e-7);
+  expectModelGradient(g);
 }
 
 describe('errata of the exercise (SPEC.md)', () => {
-  it('1. K[3n−2, n] = 1 for n ≤ 74 leaves the last element of x_reduce always 0; n ≤ 75 is the gather', () => {
-    const literal = Array.from(selectionMatrix(225, 3, 75, 74).data);
-    expect(literal.filter((v) => v === 1)).toHaveLength(74);
+  it('1. K[3n−2, n] = 1 for n ≤ 74 drops the last input of x_reduce; n ≤ 75 is the gather', () => {
     const m = measureSelection();
-    expect(m.literalLast).toBe(0);
-    expect(m.expectedLast[0]).toBeGreaterThan(0); // the input it should carry is not 0
-    expect(m.correctedDifference).toBe(0);
+    expect(m.literalLinkError).toBeGreaterThan(0.01);
+    expect(m.gatherDifference).toBe(0);
+    expect(m.modelError).toBeLessThan(MODEL);
   });
 
-  it('2. y = ReLU(A_in) has the wrong shape; y = ReLU(A_out) is the model output', () => {
-    const m = measureOutputSource();
-    expect(m.literalShape).toEqual([4, 75]);
-    expect(m.targetShape).toEqual([4, 225]);
-    expect(m.correctedDifference).toBe(0);
+  it('2. the model output is g(A_out) (y = ReLU(A_in) cannot be compared with X)', () => {
+    expect(measureOutputSource().modelError).toBeLessThan(MODEL);
   });
 
-  it('3. X stored 225 × N makes X W_inᵀ undefined; N × 225 gives the model A_in', () => {
+  it('3. X stored 225 × N mixes samples with inputs; N × 225 gives the model A_in', () => {
     const m = measureInputOrientation();
-    expect(m.literal).toEqual({ left: [225, 4], right: [225, 75], defined: false });
-    expect(m.correctedDifference).toBeLessThan(1e-12);
+    expect(m.squareError).toBeGreaterThan(0.1);
+    expect(m.modelError).toBeLessThan(MODEL);
   });
 
   it('4. the link bias of 3.1.2 is an option, off by default as in 3.1.1 and 3.1.3', () => {
     const m = measureLinkBias();
     expect(m.parameters).toEqual({ without: 45_375, with: 45_450 });
-    expect(m.withoutDifference).toBeLessThan(1e-12);
-    expect(m.withDifference).toBeLessThan(1e-12);
+    expect(m.withoutError).toBeLessThan(MODEL);
+    expect(m.withError).toBeLessThan(MODEL);
+    expect(m.biasGradientError).toBeLessThan(MODEL);
   });
 
-  it('5. Σ_i w[j,i] z[n,j] loses the hidden mixing and indexes past z; Σ_i w[j,i] z[n,i] is A_out', () => {
+  it('5. Σ_i w[j,i] z[n,j] loses the hidden mixing; Σ_i w[j,i] z[n,i] is A_out', () => {
     const m = measureOutputSum();
-    expect(m.undefinedOutputs).toBe(150);
     expect(m.relativeError).toBeGreaterThan(0.5);
-    expect(m.correctedDifference).toBeLessThan(1e-12);
+    expect(m.modelError).toBeLessThan(MODEL);
   });
 
   it('6. 2 Σ (x − y) dy/dw is the negative gradient: one SGD step raises the loss', () => {
     const m = measureSign();
-    expect(m.ratio).toBeCloseTo(-1, 12);
-    expect(m.gradient.literalSampleError).toBeCloseTo(2, 6); // ‖−g − g‖ / ‖g‖
-    expect(m.gradient.correctedError).toBeLessThan(1e-7);
     expect(m.loss.literalStep).toBeGreaterThan(m.loss.before);
     expect(m.loss.correctedStep).toBeLessThan(m.loss.before);
+    expectModelGradient(m.gradient);
   });
 
   it('7. summing δ over the batch before the product is right for one sample only', () => {
     const [one, four] = measureBatchSum().byBatch;
     expect(one.batch).toBe(1);
-    expect(one.gradient.literalError).toBeLessThan(1e-12);
-    expect(one.gradient.literalSampleError).toBeLessThan(1e-7);
+    expect(one.gradient.literalError).toBeLessThan(MODEL);
+    expect(one.gradient.literalSampleError).toBeLessThan(NUMERIC);
+    expectModelGradient(one.gradient);
     expect(four.batch).toBe(4);
     expectWrong(four.gradient);
   });

@@ -1,22 +1,12 @@
 import { fromValues, type DType, type Matrix } from '../src/linalg/matrix.js';
-import type { RecLinkNet } from '../src/model/reclink-net.js';
-import type { ReferenceParameters, Rows } from '../src/reference/scalar.js';
+import type { Rows } from '../src/reference/scalar.js';
 
 export { randomMatrix } from '../src/reference/random-matrix.js';
-
-/** A matrix as float64 rows. */
-export function toRows(m: Matrix): Rows {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-}
+export { referenceParameters, toRows } from '../src/reference/scalar.js';
 
 /** Rows as a matrix. */
 export function fromRows(rows: Rows, dtype: DType = 'float64'): Matrix {
   return fromValues(rows.length, rows[0].length, rows.flat(), dtype);
-}
-
-/** The model's parameters as the reference takes them. */
-export function referenceParameters(net: RecLinkNet): ReferenceParameters {
-  return Object.fromEntries(net.parameters.map((p) => [p.name, toRows(p.value)]));
 }
 
 /** max |a − b| / max(max |b|, tiny): one relative error for a whole tensor. */

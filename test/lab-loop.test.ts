@@ -208,7 +208,7 @@ describe('the training worker loop', () => {
     expect(of(lab.take(), 'erratum')).toEqual([{ type: 'erratum', row: 1, effect: ERRATA[1].effect(), signDemo: null }]);
     await lab.send({ type: 'erratum', row: SIGN_ERRATUM });
     const [sign] = of(lab.take(), 'erratum');
-    expect(sign.effect).toMatch(/^the exact opposite of the gradient \(ratio −1\.0\)/);
+    expect(sign.effect).toMatch(/^the exact opposite of the gradient: one SGD step/);
     expect(sign.signDemo?.literal.at(-1)).toBeGreaterThan(sign.signDemo?.literal[0] ?? Infinity);
     await lab.send({ type: 'erratum', row: 10 });
     expect(of(lab.take(), 'error')[0].message).toBe('errata row 10 does not exist, expected 0 to 9');

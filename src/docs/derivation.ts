@@ -1,7 +1,20 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { RecLinkNet } from '../model/reclink-net.js';
-import { ERRATA_SETUP, errataFixture, measureBatchSum, measureInPaths, measureLinkDelta, measureRecSum, measureSign } from '../reference/errata.js';
+import {
+  ERRATA_SETUP,
+  errataFixture,
+  measureBatchSum,
+  measureInPaths,
+  measureInputOrientation,
+  measureLinkBias,
+  measureLinkDelta,
+  measureOutputSource,
+  measureOutputSum,
+  measureRecSum,
+  measureSelection,
+  measureSign,
+} from '../reference/errata.js';
 import { gradientCheck } from '../reference/gradient-check.js';
 import { ERRATA } from './errata-table.js';
 import { bound, count, figure } from './figures.js';
@@ -123,7 +136,10 @@ function errata(): string {
   const [one, batch] = measureBatchSum().byBatch;
   const link = measureLinkDelta(), rec = measureRecSum(), inPaths = measureInPaths();
   const gradients = [sign.gradient, one.gradient, batch.gradient, link, rec, inPaths];
-  const wrong = [sign.gradient, batch.gradient, link, rec, inPaths];
+  const wrong = [batch.gradient, link, rec, inPaths];
+  const { withoutError, withError, biasGradientError } = measureLinkBias();
+  const values = [measureSelection().modelError, measureOutputSource().modelError, measureInputOrientation().modelError, withoutError, withError, measureOutputSum().modelError];
+  const modelErrors = [...values, biasGradientError, ...gradients.map((g) => g.modelError)];
   const n = ERRATA_SETUP.batch;
   const table = ERRATA.map((e, i) => `| ${i + 1} | ${[e.where, e.says, e.does, e.effect()].join(' | ')} |`);
   return `## Errata of the exercise
@@ -131,16 +147,22 @@ function errata(): string {
 Where the exercise's text is wrong or unclear, the code does what the fourth column says. Each row is a
 test in \`test/errata.test.ts\`: the exercise's formula implemented as written (\`src/reference/errata.ts\`),
 one change at a time, on the default network in float64 (seed ${ERRATA_SETUP.modelSeed}) and a batch of N = ${n}
-samples uniform in [0, 1) (seed ${ERRATA_SETUP.dataSeed}).
+samples uniform in [0, 1) (seed ${ERRATA_SETUP.dataSeed}). Where a formula can be read more than one way, the
+last column says which reading is measured.
 
 | # | where | the exercise says | the code does | what the literal formula does, measured |
 |---|---|---|---|---|
 ${table.join('\n')}
 
-A gradient's relative error is ‖literal − true‖ / ‖true‖ over the whole tensor, "true" being
-the code's backpropagation. In the same runs, on ${ERRATA_SETUP.entries} entries of each of these tensors, the code's
-gradients agree with central finite differences to ${bound(Math.max(...gradients.map((g) => g.correctedError)))}, and the wrong formulas
-of rows 6–10 differ from them by ${figure(Math.min(...wrong.map((g) => g.literalSampleError)))} or more.
+Both sides of each row are measured against code the model does not run. The literal formula is
+written index by index on the values of the float64 scalar reference (\`src/reference/scalar.ts\`),
+and its error is ‖literal − true‖ / ‖true‖ over the whole tensor, "true" being the reference's
+value. The code's own values, which compute the corrected formulas (A_link in rows 1 and 4, Y, A_in,
+A_out, ∂E/∂b_link, and the gradients of rows 6–10), equal the reference's to ${bound(Math.max(...modelErrors))} (relative).
+On ${ERRATA_SETUP.entries} entries of each gradient of rows 6–10, the code's gradients agree with central finite differences
+to ${bound(Math.max(...gradients.map((g) => g.modelSampleError)))}, and the wrong formulas of rows 7–10 differ from them by ${figure(Math.min(...wrong.map((g) => g.literalSampleError)))} or more.
+The sizes of rows 7–10 depend on the weights: the range over model seeds 0–${ERRATA_SETUP.seeds - 1} (torch init, the same batch) is
+given beside each.
 `;
 }
 

@@ -1,6 +1,11 @@
 import { count, figure, shape } from './figures.js';
 import {
+  BATCH_SUM,
   ERRATA_SETUP,
+  IN_PATHS,
+  LINK_DELTA,
+  REC_SUM,
+  literalErrorRange,
   measureBatchSum,
   measureInPaths,
   measureInputOrientation,
@@ -11,6 +16,7 @@ import {
   measureRecSum,
   measureSelection,
   measureSign,
+  type GradientErratum,
 } from '../reference/errata.js';
 
 /** A row of the exercise's errata table (SPEC, "errata"). */
@@ -37,8 +43,8 @@ export const ERRATA: readonly Erratum[] = [
       const selection = measureSelection();
       return (
         `the last element of x_reduce is ${figure(selection.literalLast)} for all ${n} samples, where the input it should carry is ` +
-        `${figure(selection.expectedLast[0])} to ${figure(selection.expectedLast[1])}; with \`n ≤ 75\`, X K equals the gather ` +
-        `(largest difference ${figure(selection.correctedDifference)})`
+        `${figure(selection.expectedLast[0])} to ${figure(selection.expectedLast[1])}, so A_link is off by ${figure(selection.literalLinkError)} ` +
+        `(relative); with \`n ≤ 75\`, X K equals the code's gather (largest difference ${figure(selection.gatherDifference)})`
       );
     },
   },
@@ -48,7 +54,7 @@ export const ERRATA: readonly Erratum[] = [
     does: '`Y = g(A_out)`',
     effect: () => {
       const source = measureOutputSource();
-      return `y is ${shape(source.literalShape)} while the target X is ${shape(source.targetShape)}: E is undefined`;
+      return `y is ${shape(source.literalShape)} while the target X is ${shape(source.targetShape)}: E is undefined, there is nothing to measure`;
     },
   },
   {
@@ -57,7 +63,11 @@ export const ERRATA: readonly Erratum[] = [
     does: 'X is N × 225, a sample a row',
     effect: () => {
       const orientation = measureInputOrientation();
-      return `X W_inᵀ would multiply ${shape(orientation.literal.left)} by ${shape(orientation.literal.right)}: undefined unless N = 225`;
+      return (
+        `X W_inᵀ would multiply ${shape(orientation.literal.left)} by ${shape(orientation.literal.right)}: undefined unless N = 225; ` +
+        `with 225 samples it is defined, but row i of the result belongs to input i, not to sample i: off by ` +
+        `${figure(orientation.squareError)} (relative)`
+      );
     },
   },
   {
@@ -79,9 +89,9 @@ export const ERRATA: readonly Erratum[] = [
     effect: () => {
       const outputSum = measureOutputSum();
       return (
-        `output j becomes z[n,j] times the sum of row j of W_out, one hidden unit each; z has ${outputSum.outputs - outputSum.undefinedOutputs} ` +
-        `entries, so ${outputSum.undefinedOutputs} of the ${outputSum.outputs} outputs are undefined, and the others are off by ` +
-        `${figure(outputSum.relativeError)} (relative)`
+        `read as written, output j is z[n,j] times the sum of row j of W_out, one hidden unit each; z has ` +
+        `${outputSum.outputs - outputSum.undefinedOutputs} entries, so for ${outputSum.undefinedOutputs} of the ${outputSum.outputs} outputs ` +
+        `it reads past z (undefined), and the ${outputSum.outputs - outputSum.undefinedOutputs} it defines are off by ${figure(outputSum.relativeError)} (relative)`
       );
     },
   },
@@ -92,9 +102,9 @@ export const ERRATA: readonly Erratum[] = [
     effect: () => {
       const sign = measureSign();
       return (
-        `the exact opposite of the gradient (ratio ${figure(sign.ratio)}): one SGD step of the output layer (learning rate ` +
-        `${sign.learningRate}) raises E from ${figure(sign.loss.before, 3)} to ${figure(sign.loss.literalStep, 3)}, where the true ` +
-        `gradient lowers it to ${figure(sign.loss.correctedStep, 3)}`
+        `the exact opposite of the gradient: one SGD step of the output layer (learning rate ${sign.learningRate}) raises E ` +
+        `from ${figure(sign.loss.before, 3)} to ${figure(sign.loss.literalStep, 3)}, where a step with the code's gradient lowers it ` +
+        `to ${figure(sign.loss.correctedStep, 3)}`
       );
     },
   },
@@ -106,7 +116,7 @@ export const ERRATA: readonly Erratum[] = [
       const [one, batch] = measureBatchSum().byBatch;
       return (
         `exact for one sample (error ${figure(one.gradient.literalError)}); for N = ${batch.batch}, with z_j read as the batch mean, ` +
-        `a relative error of ${figure(batch.gradient.literalError)} in ∂E/∂W_out`
+        `a relative error of ${figure(batch.gradient.literalError)} in ∂E/∂W_out${overSeeds(BATCH_SUM)}`
       );
     },
   },
@@ -116,7 +126,10 @@ export const ERRATA: readonly Erratum[] = [
     does: "`δ_link = (δ_out W_out) ⊙ f'(A_link)`: the sum over output units k, and the link ReLU's derivative",
     effect: () => {
       const link = measureLinkDelta();
-      return `without f'(A_link) (the sum over k and the sign as the code has them), a relative error of ${figure(link.literalError)} in ∂E/∂W_link`;
+      return (
+        `read as dropping only f'(A_link) (the sum over k and the sign as the code has them): a relative error of ` +
+        `${figure(link.literalError)} in ∂E/∂W_link${overSeeds(LINK_DELTA)}`
+      );
     },
   },
   {
@@ -125,7 +138,7 @@ export const ERRATA: readonly Erratum[] = [
     does: 'a sum over cycles: `∂E/∂W_rec = δ_rec(2)ᵀ (Z_in + Z_rec(1)) + δ_rec(1)ᵀ Z_in`',
     effect: () => {
       const rec = measureRecSum();
-      return `the last cycle's term alone: a relative error of ${figure(rec.literalError)} in ∂E/∂W_rec`;
+      return `read as the last cycle's term alone: a relative error of ${figure(rec.literalError)} in ∂E/∂W_rec${overSeeds(REC_SUM)}`;
     },
   },
   {
@@ -134,7 +147,16 @@ export const ERRATA: readonly Erratum[] = [
     does: 'Z_in feeds both cycles: `G_in = (δ_rec(1) + δ_rec(2)) W_rec`',
     effect: () => {
       const inPaths = measureInPaths();
-      return `the direct path into the last cycle alone (\`G_in = δ_rec(2) W_rec\`): a relative error of ${figure(inPaths.literalError)} in ∂E/∂W_in`;
+      return (
+        `read as the direct path into the last cycle alone (\`G_in = δ_rec(2) W_rec\`): a relative error of ` +
+        `${figure(inPaths.literalError)} in ∂E/∂W_in${overSeeds(IN_PATHS)}`
+      );
     },
   },
 ];
+
+/** ` (0.68 to 0.91 over model seeds 0–7)`: the literal gradient's error depends on the weights. */
+function overSeeds(erratum: GradientErratum): string {
+  const [low, high] = literalErrorRange(erratum);
+  return ` (${figure(low)} to ${figure(high)} over model seeds 0–${ERRATA_SETUP.seeds - 1})`;
+}

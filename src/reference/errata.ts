@@ -1,34 +1,44 @@
 import { jsBackend } from '../linalg/js-backend.js';
-import { zeros, type FloatArray, type Matrix } from '../linalg/matrix.js';
+import type { Matrix } from '../linalg/matrix.js';
 import { linkWidth, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
 import { FiniteDifferences } from './finite-difference.js';
 import { randomMatrix } from './random-matrix.js';
+import { affine, referenceParameters, referencePass, sum, table, toRows, type ReferenceParameters, type ReferenceResult, type Rows } from './scalar.js';
 
 /**
  * The exercise's formulas taken literally where SPEC's errata table says they are wrong,
  * each with the measurement that shows how it fails and that the project's formula holds.
  * Shared by `test/errata.test.ts` and the generator of `docs/derivation.md`.
  *
- * Every measurement runs on a fresh float64 model with the default config (torch init,
- * seed 1) and a batch of N = 4 samples uniform in [0, 1) (seed 2). Each literal formula
- * changes one thing at a time: the rest is as the project computes it.
+ * Every measurement runs on a fresh float64 model (JS backend) with the default config
+ * (torch init, seed 1) and a batch of N = 4 samples uniform in [0, 1) (seed 2). Each literal
+ * formula changes one thing at a time: the rest is as SPEC defines it.
  *
- * A gradient's error is ‖literal − true‖ / ‖true‖ (Frobenius). It is measured twice: over
- * the whole tensor against the project's backpropagation (the figure to report), and over
- * 100 sampled entries (seed 3) against central finite differences, which check the
- * project's gradient in the same run. The sampled figure is independent of the code but
- * rough: where a formula errs on a few rows (inactive units), 100 of thousands of entries
- * can miss or over-weight them, and the figure may be off by a factor of two.
+ * Both sides of a row are measured against code the model does not run:
+ * - the literal formula is written index by index on the values of the float64 scalar
+ *   reference (`referencePass`) and compared with the reference's correct value;
+ * - the model's value (the corrected formula, as the project computes it) is compared with
+ *   the same reference, and a gradient also with central finite differences.
+ *
+ * An error is ‖a − b‖ / ‖b‖ (Frobenius), b the reference. A gradient's is measured over the
+ * whole tensor against the reference, and over 100 sampled entries (seed 3) against finite
+ * differences. The sampled figure is rough: where a formula errs on a few rows (inactive
+ * units), 100 of thousands of entries can miss or over-weight them.
  */
-export const ERRATA_SETUP = Object.freeze({ modelSeed: 1, dataSeed: 2, sampleSeed: 3, batch: 4, entries: 100, step: 1e-4 });
+export const ERRATA_SETUP = Object.freeze({ modelSeed: 1, dataSeed: 2, sampleSeed: 3, batch: 4, entries: 100, step: 1e-4, seeds: 8 });
 
-/** A model after one forward and backward pass on its batch, and a finite-difference probe. */
+/** A model after one forward and backward pass on its batch, the scalar reference's pass, and a finite-difference probe. */
 export interface ErrataFixture {
   net: RecLinkNet;
   x: Matrix;
   finite: FiniteDifferences;
+  /** The model's parameters and the batch as rows. */
+  p: ReferenceParameters;
+  xRows: Rows;
+  /** The scalar reference on the same parameters and batch. */
+  reference: ReferenceResult;
 }
 
 /** The setting of every measurement: see `ERRATA_SETUP`. */
@@ -36,7 +46,8 @@ export function errataFixture(batch: number = ERRATA_SETUP.batch, config: Partia
   const net = new RecLinkNet({ seed: ERRATA_SETUP.modelSeed, ...config }, { dtype: 'float64', backend: jsBackend });
   const x = randomMatrix(batch, net.config.inputSize, Random.fromSeed(ERRATA_SETUP.dataSeed), 'float64', 0, 1);
   net.computeGradients(x, 'sum');
-  return { net, x, finite: new FiniteDifferences(net, x, 'sum', ERRATA_SETUP.step) };
+  const p = referenceParameters(net), xRows = toRows(x);
+  return { net, x, finite: new FiniteDifferences(net, x, 'sum', ERRATA_SETUP.step), p, xRows, reference: referencePass(net.config, p, xRows) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -46,10 +57,8 @@ export function errataFixture(batch: number = ERRATA_SETUP.batch, config: Partia
  * The exercise's selection matrix K (inputSize × width), with K[s·n − (s − 1), n] = 1
  * (1-based) for 1 ≤ n ≤ `filled`: 3.1.3 writes 74 for the 75 columns.
  */
-export function selectionMatrix(inputSize: number, stride: number, width: number, filled: number): Matrix {
-  const k = zeros(inputSize, width, 'float64');
-  for (let n = 1; n <= filled; n++) k.data[(stride * n - (stride - 1) - 1) * width + (n - 1)] = 1;
-  return k;
+export function selectionMatrix(inputSize: number, stride: number, width: number, filled: number): Rows {
+  return table(inputSize, width, (i, j) => (j < filled && i === stride * j ? 1 : 0));
 }
 
 /** Erratum 1, the selection matrix K. */
@@ -58,22 +67,28 @@ interface SelectionMeasurement {
   literalLast: number;
   /** The inputs the last element should carry: min and max of X[:, s·(width − 1)]. */
   expectedLast: [number, number];
-  /** max |X K − gathered columns| with K filled for 1 ≤ n ≤ 75: the project's gather. */
-  correctedDifference: number;
+  /** A_link = (X K) W_linkᵀ with the literal K, against the reference's A_link. */
+  literalLinkError: number;
+  /** max |X K − X_red| with K filled for 1 ≤ n ≤ 75, X_red the model's gather. */
+  gatherDifference: number;
+  /** The model's A_link against the reference's. */
+  modelError: number;
 }
 
-/** Erratum 1: X K with K as written, and with all 75 columns, against the model's gather. */
+/** Erratum 1: X K with K as written, and with all 75 columns, against the reference and the model. */
 export function measureSelection(): SelectionMeasurement {
-  const { net, x } = errataFixture();
+  const { net, xRows, p, reference } = errataFixture();
   const { inputSize, linkStride } = net.config;
   const width = linkWidth(net.config);
-  const literal = product(x, selectionMatrix(inputSize, linkStride, width, width - 1));
-  const corrected = product(x, selectionMatrix(inputSize, linkStride, width, width));
-  const expected = column(x, linkStride * (width - 1));
+  const literal = product(xRows, selectionMatrix(inputSize, linkStride, width, width - 1));
+  const corrected = product(xRows, selectionMatrix(inputSize, linkStride, width, width));
+  const expected = xRows.map((row) => row[linkStride * (width - 1)]);
   return {
-    literalLast: maxAbs(column(literal, width - 1)),
+    literalLast: maxAbs(literal.map((row) => row[width - 1])),
     expectedLast: [Math.min(...expected), Math.max(...expected)],
-    correctedDifference: maxAbsDifference(corrected.data, net.link.input.data),
+    literalLinkError: distance(affine(literal, p['link.weight']).flat(), reference.trace.aLink.flat()),
+    gatherDifference: maxAbs(corrected.flat().map((v, i) => v - net.link.input.data[i])),
+    modelError: distance(net.link.a.data, reference.trace.aLink.flat()),
   };
 }
 
@@ -86,18 +101,18 @@ interface OutputSourceMeasurement {
   literalShape: [number, number];
   /** Shape of the target X. */
   targetShape: [number, number];
-  /** max |ReLU(A_out) − Y|: the corrected formula against the model's output. */
-  correctedDifference: number;
+  /** The model's output Y against the reference's g(A_out). */
+  modelError: number;
 }
 
-/** Erratum 2: y = ReLU(A_in) against the target's shape; ReLU(A_out) against the model. */
+/** Erratum 2: the shape of y = ReLU(A_in); the model's output against the reference's g(A_out). */
 export function measureOutputSource(): OutputSourceMeasurement {
-  const { net, x } = errataFixture();
-  const literal = relu(net.input.a);
+  const { net, xRows, reference } = errataFixture();
+  const { zIn } = reference.trace;
   return {
-    literalShape: [literal.rows, literal.cols],
-    targetShape: [x.rows, x.cols],
-    correctedDifference: maxAbsDifference(relu(net.output.a).data, net.output.z.data),
+    literalShape: [zIn.length, zIn[0].length],
+    targetShape: [xRows.length, xRows[0].length],
+    modelError: distance(net.output.z.data, reference.y.flat()),
   };
 }
 
@@ -106,22 +121,29 @@ export function measureOutputSource(): OutputSourceMeasurement {
 
 /** Erratum 3, the orientation of the batch. */
 interface InputOrientationMeasurement {
-  /** The product X W_inᵀ with X stored 225 × N: the shapes, and whether they fit. */
-  literal: { left: [number, number]; right: [number, number]; defined: boolean };
-  /** max |X W_inᵀ + b_in − A_in| with X stored N × 225, against the model. */
-  correctedDifference: number;
+  /** The shapes of X (stored 225 × N) and W_inᵀ in the literal product. */
+  literal: { left: [number, number]; right: [number, number] };
+  /**
+   * With N = 225 samples, the one batch size where the literal product is defined:
+   * X W_inᵀ + b_in with X stored 225 × N (row i holds input i of every sample), against
+   * A_in of the same samples stored a sample a row.
+   */
+  squareError: number;
+  /** The model's A_in (X stored N × 225) against the reference's. */
+  modelError: number;
 }
 
 /** Erratum 3: the product X W_inᵀ with X stored 225 × N, and with X stored N × 225. */
 export function measureInputOrientation(): InputOrientationMeasurement {
-  const { net, x } = errataFixture();
-  const w = net.parameter('input.weight').value;
-  const literalX = transpose(x); // 225 × N, one sample a column
-  const corrected = productABt(x, w);
-  jsBackend.addRowVector(corrected, net.parameter('input.bias').value);
+  const { net, xRows, p, reference } = errataFixture();
+  const { inputSize } = net.config;
+  const w = p['input.weight'], b = p['input.bias'];
+  const square = toRows(randomMatrix(inputSize, inputSize, Random.fromSeed(ERRATA_SETUP.dataSeed), 'float64', 0, 1));
+  const stored = table(inputSize, inputSize, (i, n) => square[n][i]); // 225 × N, one sample a column
   return {
-    literal: { left: [literalX.rows, literalX.cols], right: [w.cols, w.rows], defined: literalX.cols === w.cols },
-    correctedDifference: maxAbsDifference(corrected.data, net.input.a.data),
+    literal: { left: [inputSize, xRows.length], right: [w[0].length, w.length] },
+    squareError: distance(affine(stored, w, b).flat(), affine(square, w, b).flat()),
+    modelError: distance(net.input.a.data, reference.trace.aIn.flat()),
   };
 }
 
@@ -132,25 +154,24 @@ export function measureInputOrientation(): InputOrientationMeasurement {
 interface LinkBiasMeasurement {
   /** Parameters of the default model (no link bias), and with `linkBias: true`. */
   parameters: { without: number; with: number };
-  /** max |X_red W_linkᵀ − A_link| (3.1.3) on the default model. */
-  withoutDifference: number;
-  /** max |X_red W_linkᵀ + b_link − A_link| (3.1.2) on a model with `linkBias`. */
-  withDifference: number;
+  /** The model's A_link = X_red W_linkᵀ (3.1.3, the default) against the reference's. */
+  withoutError: number;
+  /** The model's A_link = X_red W_linkᵀ + b_link (3.1.2, `linkBias`) against the reference's. */
+  withError: number;
+  /** The model's ∂E/∂b_link against the reference's. */
+  biasGradientError: number;
 }
 
-/** Erratum 4: both readings of the link layer, with and without a bias, against the model. */
+/** Erratum 4: both readings of the link layer, with and without a bias, against the reference. */
 export function measureLinkBias(): LinkBiasMeasurement {
-  const without = errataFixture().net;
-  const withBias = errataFixture(ERRATA_SETUP.batch, { linkBias: true }).net;
-  const aLink = (net: RecLinkNet): Matrix => {
-    const a = productABt(net.link.input, net.parameter('link.weight').value);
-    if (net.config.linkBias) jsBackend.addRowVector(a, net.parameter('link.bias').value);
-    return a;
-  };
+  const without = errataFixture();
+  const withBias = errataFixture(ERRATA_SETUP.batch, { linkBias: true });
+  const linkError = ({ net, reference }: ErrataFixture): number => distance(net.link.a.data, reference.trace.aLink.flat());
   return {
-    parameters: { without: without.parameterCount, with: withBias.parameterCount },
-    withoutDifference: maxAbsDifference(aLink(without).data, without.link.a.data),
-    withDifference: maxAbsDifference(aLink(withBias).data, withBias.link.a.data),
+    parameters: { without: without.net.parameterCount, with: withBias.net.parameterCount },
+    withoutError: linkError(without),
+    withError: linkError(withBias),
+    biasGradientError: distance(withBias.net.parameter('link.bias').grad.data, withBias.reference.grads['link.bias'].flat()),
   };
 }
 
@@ -159,19 +180,11 @@ export function measureLinkBias(): LinkBiasMeasurement {
 
 /**
  * The literal output pre-activation: the sum runs over i but reads z[n, j], so output j is
- * z[n, j] times the sum of row j of W_out. z has H entries, so for j ≥ H it is undefined (NaN).
+ * z[n, j] times the sum of row j of W_out. z has H entries, so for j ≥ H it reads past z:
+ * undefined (NaN).
  */
-function literalOutputSum(w: Matrix, b: Matrix, z: Matrix): Matrix {
-  const a = zeros(z.rows, w.rows, 'float64');
-  for (let n = 0; n < z.rows; n++) {
-    for (let j = 0; j < w.rows; j++) {
-      const zj = j < z.cols ? z.data[n * z.cols + j] : NaN;
-      let sum = 0;
-      for (let i = 0; i < w.cols; i++) sum += w.data[j * w.cols + i] * zj;
-      a.data[n * a.cols + j] = sum + b.data[j];
-    }
-  }
-  return a;
+function literalOutputSum(w: Rows, b: Rows, z: Rows): Rows {
+  return table(z.length, w.length, (n, j) => (j < z[n].length ? sum(w[j].length, (i) => w[j][i] * z[n][j]) + b[0][j] : NaN));
 }
 
 /** Erratum 5, the output layer's sum. */
@@ -180,263 +193,215 @@ interface OutputSumMeasurement {
   undefinedOutputs: number;
   /** D, the outputs of a sample. */
   outputs: number;
-  /** ‖literal − A_out‖ / ‖A_out‖ over the outputs it defines. */
+  /** The literal A_out against the reference's, over the outputs it defines (j < H). */
   relativeError: number;
-  /** max |S W_outᵀ + b_out − A_out|: the corrected sum against the model. */
-  correctedDifference: number;
+  /** The model's A_out against the reference's. */
+  modelError: number;
 }
 
-/** Erratum 5: the literal output sum against A_out. */
+/** Erratum 5: the literal output sum against the reference's A_out; the model's A_out against it. */
 export function measureOutputSum(): OutputSumMeasurement {
-  const { net } = errataFixture();
-  const s = net.output.input;
-  const w = net.parameter('output.weight').value, b = net.parameter('output.bias').value;
-  const literal = literalOutputSum(w, b, s);
-  const aOut = net.output.a.data;
-  const defined = [...literal.data.keys()].filter((i) => !Number.isNaN(literal.data[i]));
-  const corrected = productABt(s, w);
-  jsBackend.addRowVector(corrected, b);
+  const { net, p, reference } = errataFixture();
+  const { s, aOut } = reference.trace;
+  const literal = literalOutputSum(p['output.weight'], p['output.bias'], s).flat();
+  const defined = [...literal.keys()].filter((i) => !Number.isNaN(literal[i]));
+  const truth = aOut.flat();
   return {
-    undefinedOutputs: (literal.data.length - defined.length) / s.rows,
-    outputs: w.rows,
-    relativeError: normalizedDistance(defined.map((i) => literal.data[i]), defined.map((i) => aOut[i])),
-    correctedDifference: maxAbsDifference(corrected.data, aOut),
+    undefinedOutputs: (literal.length - defined.length) / s.length,
+    outputs: aOut[0].length,
+    relativeError: distance(defined.map((i) => literal[i]), defined.map((i) => truth[i])),
+    modelError: distance(net.output.a.data, truth),
   };
 }
 
 // ---------------------------------------------------------------------------------------
 // 6. 3.2: dE/dw = 2 Σ (x − y) dy/dw.
 
-/**
- * ∂E/∂W_out and ∂E/∂b_out with the loss gradient `lossGradient` (the exercise: 2(X − Y);
- * correct: 2(Y − X)): δ_out = G ⊙ g'(A_out), ∂E/∂W_out = δ_outᵀ S, ∂E/∂b_out = Σ_n δ_out.
- */
-export function outputGradients(net: RecLinkNet, lossGradient: Matrix): { weight: Matrix; bias: Matrix } {
-  const delta = outputDelta(net, lossGradient);
-  return { weight: productAtB(delta, net.output.input), bias: columnSums(delta) };
-}
-
-/** δ_out = G ⊙ g'(A_out) for a loss gradient G. */
-function outputDelta(net: RecLinkNet, lossGradient: Matrix): Matrix {
-  const { output } = net;
-  const delta = zeros(lossGradient.rows, lossGradient.cols, 'float64');
-  jsBackend.activationBackward(output.activation, output.a, output.z, lossGradient, delta);
-  return delta;
-}
-
-/** The exercise's loss gradient 2(X − Y), and the correct 2(Y − X). */
-export function lossGradient(net: RecLinkNet, x: Matrix, sign: 'literal' | 'corrected'): Matrix {
-  const y = net.output.z;
-  const g = zeros(y.rows, y.cols, 'float64');
-  jsBackend.squaredErrorGradient(y, x, sign === 'literal' ? -2 : 2, g);
-  return g;
-}
-
 /** Erratum 6, the sign of the loss gradient. */
 interface SignMeasurement {
-  /** The literal ∂E/∂W_out against the true one. */
+  /** The model's ∂E/∂W_out (the literal one is its exact opposite). */
   gradient: GradientMeasurement;
-  /** ⟨literal, true⟩ / ⟨true, true⟩ for ∂E/∂W_out: −1 is the exact opposite. */
-  ratio: number;
-  /** E before, and after one SGD step of the output layer with either gradient. */
+  /**
+   * E of the scalar reference before, and after one SGD step of W_out and b_out with the
+   * literal gradient (computed on the reference's values) or with the model's gradient.
+   */
   loss: { before: number; literalStep: number; correctedStep: number };
   learningRate: number;
 }
 
-/** Erratum 6: the literal ∂E/∂W_out against the true one, and one SGD step with each. */
+/** Erratum 6: the literal ∂E/∂W_out, and one SGD step with it and with the model's, measured on the reference. */
 export function measureSign(learningRate = 1e-3): SignMeasurement {
   const fixture = errataFixture();
-  const { net, x, finite } = fixture;
-  const literal = outputGradients(net, lossGradient(net, x, 'literal'));
-  const corrected = outputGradients(net, lossGradient(net, x, 'corrected'));
-  const weight = net.parameter('output.weight').value, bias = net.parameter('output.bias').value;
-  const stepLoss = (g: { weight: Matrix; bias: Matrix }): number => {
-    const saved = [weight.data.slice(), bias.data.slice()];
-    sgdStep(weight, g.weight, learningRate);
-    sgdStep(bias, g.bias, learningRate);
-    const loss = finite.loss();
-    weight.data.set(saved[0]);
-    bias.data.set(saved[1]);
-    return loss;
+  const { net, p, xRows, reference } = fixture;
+  // 2 (X − Y) ⊙ g'(A_out) = −δ_out: the literal δ, then ∂E/∂W_out = δᵀ S and ∂E/∂b_out = Σ_n δ.
+  const { deltaOut, s } = reference.trace;
+  const delta = deltaOut.map((row) => row.map((v) => -v));
+  const literal = { weight: productAtB(delta, s), bias: [columnSums(delta)] };
+  const model = { weight: toRows(net.parameter('output.weight').grad), bias: toRows(net.parameter('output.bias').grad) };
+  const stepLoss = (g: { weight: Rows; bias: Rows }): number => {
+    const stepped = { ...p, 'output.weight': sgdStep(p['output.weight'], g.weight, learningRate), 'output.bias': sgdStep(p['output.bias'], g.bias, learningRate) };
+    return referencePass(net.config, stepped, xRows).loss;
   };
-  const l = Array.from(literal.weight.data), c = Array.from(corrected.weight.data);
   return {
     gradient: compareGradient(fixture, 'output.weight', literal.weight),
-    ratio: dot(l, c) / dot(c, c),
-    loss: { before: finite.loss(), literalStep: stepLoss(literal), correctedStep: stepLoss(corrected) },
+    loss: { before: reference.loss, literalStep: stepLoss(literal), correctedStep: stepLoss(model) },
     learningRate,
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// 7. 3.2 a: δ_out = 2 Σ_n (x_n − y_n) f'(a_n), then dE/dw[k, j] = δ_out · z_j.
-
-/**
- * The literal ∂E/∂W_out of 3.2 a (sign corrected, to isolate this erratum): δ is summed over
- * the batch first, then multiplied by z_j, which carries no sample index; it is read as the
- * batch mean of S[:, j], the reading that is exact for one sample or identical samples.
- */
-function literalBatchGradient(net: RecLinkNet, lossGradient: Matrix): Matrix {
-  const s = net.output.input;
-  const sMean = columnSums(s);
-  jsBackend.scale(sMean, 1 / s.rows);
-  return productAtB(columnSums(outputDelta(net, lossGradient)), sMean);
-}
-
-/** Erratum 7, where the batch sum goes. */
-interface BatchSumMeasurement {
-  /** The literal ∂E/∂W_out against the true one, by batch size. */
-  byBatch: { batch: number; gradient: GradientMeasurement }[];
-}
-
-/** Erratum 7: the literal ∂E/∂W_out for one sample and for N = 4. */
-export function measureBatchSum(): BatchSumMeasurement {
-  const byBatch = [1, ERRATA_SETUP.batch].map((batch) => {
-    const fixture = errataFixture(batch);
-    const { net, x } = fixture;
-    return { batch, gradient: compareGradient(fixture, 'output.weight', literalBatchGradient(net, lossGradient(net, x, 'corrected'))) };
-  });
-  return { byBatch };
+/** value − learningRate · gradient. */
+function sgdStep(value: Rows, gradient: Rows, learningRate: number): Rows {
+  return value.map((row, i) => row.map((v, j) => v - learningRate * gradient[i][j]));
 }
 
 // ---------------------------------------------------------------------------------------
-// 8–10. 3.2 b, c, d: the hidden layers' gradients.
+// 7–10. 3.2 a–d: the layers' gradients.
 
-/** A literal gradient formula against the true gradient (see the module's comment). */
+/** A wrong gradient formula of 3.2, index by index on the reference's values. */
+export interface GradientErratum {
+  /** The parameter whose gradient the formula gives. */
+  parameter: string;
+  literal(reference: ReferenceResult, p: ReferenceParameters, x: Rows): Rows;
+}
+
+/** A literal gradient formula and the model's gradient, each against the reference and finite differences. */
 export interface GradientMeasurement {
   /** The parameter whose gradient the formula gives. */
   parameter: string;
-  /** Its error over the whole tensor, against the project's backpropagation. */
+  /** The literal gradient over the whole tensor, against the reference's. */
   literalError: number;
-  /** Its error over the sampled entries, against finite differences. */
+  /** The literal gradient over the sampled entries, against finite differences. */
   literalSampleError: number;
-  /** The project's gradient over the sampled entries, against finite differences. */
-  correctedError: number;
+  /** The model's gradient over the whole tensor, against the reference's. */
+  modelError: number;
+  /** The model's gradient over the sampled entries, against finite differences. */
+  modelSampleError: number;
 }
 
-/** G_S = δ_out W_out = ∂E/∂S, as the project computes it. */
-function gradS(net: RecLinkNet): Matrix {
-  return product(net.output.delta, net.parameter('output.weight').value);
-}
+/**
+ * 3.2 a (sign corrected, to isolate this erratum): δ_out is summed over the batch first,
+ * then multiplied by z_j, which carries no sample index; z_j is read as the batch mean of
+ * S[:, j], the reading that is exact for one sample or identical samples.
+ */
+export const BATCH_SUM: GradientErratum = {
+  parameter: 'output.weight',
+  literal: ({ trace: { deltaOut, s } }) => {
+    const deltaSum = columnSums(deltaOut), sMean = columnSums(s).map((v) => v / s.length);
+    return table(deltaSum.length, sMean.length, (k, j) => deltaSum[k] * sMean[j]);
+  },
+};
 
-/** 3.2 b: δ_link without f'(A_link), so ∂E/∂W_link = G_Sᵀ X_red. */
-function literalLinkGradient(net: RecLinkNet): Matrix {
-  return productAtB(gradS(net), net.link.input);
-}
+/** 3.2 b: δ_link without f'(A_link) (the sum over k and the sign as SPEC has them), so ∂E/∂W_link = G_Sᵀ X_red. */
+export const LINK_DELTA: GradientErratum = {
+  parameter: 'link.weight',
+  literal: ({ trace: { gS, xRed } }) => productAtB(gS, xRed),
+};
 
-/** 3.2 c: the last cycle's term alone, ∂E/∂W_rec = δ_rec(T)ᵀ U(T), U(T) = Z_in + Z_rec(T−1). */
-function literalRecGradient(net: RecLinkNet): Matrix {
-  const last = net.rec.cells[net.rec.cells.length - 1];
-  return productAtB(last.delta, last.input);
-}
+/** 3.2 c: the last cycle's term alone, ∂E/∂W_rec = δ_rec(T)ᵀ U(T). */
+export const REC_SUM: GradientErratum = {
+  parameter: 'rec.weight',
+  literal: ({ trace: { deltaRec, u } }) => productAtB(deltaRec[deltaRec.length - 1], u[u.length - 1]),
+};
 
-/** 3.2 d: Z_in reaches the loss through the last cycle alone, G_in = δ_rec(T) W_rec. */
-function literalInGradient(net: RecLinkNet): Matrix {
-  const last = net.rec.cells[net.rec.cells.length - 1];
-  const gradIn = product(last.delta, net.parameter('rec.weight').value);
-  const deltaIn = zeros(gradIn.rows, gradIn.cols, 'float64');
-  jsBackend.activationBackward('relu', net.input.a, net.input.z, gradIn, deltaIn);
-  return productAtB(deltaIn, net.input.input);
+/** 3.2 d: Z_in reaches the loss through the last cycle alone, G_in = δ_rec(T) W_rec, δ_in = G_in ⊙ f'(A_in). */
+export const IN_PATHS: GradientErratum = {
+  parameter: 'input.weight',
+  literal: ({ trace: { deltaRec, aIn } }, p, x) => {
+    const last = deltaRec[deltaRec.length - 1], w = p['rec.weight'];
+    const deltaIn = table(last.length, w[0].length, (n, i) => (aIn[n][i] > 0 ? sum(w.length, (j) => last[n][j] * w[j][i]) : 0));
+    return productAtB(deltaIn, x);
+  },
+};
+
+/** Erratum 7: ∂E/∂W_out with δ summed over the batch first, for one sample and for N = 4. */
+export function measureBatchSum(): { byBatch: { batch: number; gradient: GradientMeasurement }[] } {
+  return { byBatch: [1, ERRATA_SETUP.batch].map((batch) => ({ batch, gradient: measureGradient(BATCH_SUM, errataFixture(batch)) })) };
 }
 
 /** Erratum 8: ∂E/∂W_link without f'(A_link). */
 export function measureLinkDelta(): GradientMeasurement {
-  return measureGradient('link.weight', literalLinkGradient);
+  return measureGradient(LINK_DELTA);
 }
 
 /** Erratum 9: ∂E/∂W_rec from the last cycle alone. */
 export function measureRecSum(): GradientMeasurement {
-  return measureGradient('rec.weight', literalRecGradient);
+  return measureGradient(REC_SUM);
 }
 
 /** Erratum 10: ∂E/∂W_in through the last cycle's direct path alone. */
 export function measureInPaths(): GradientMeasurement {
-  return measureGradient('input.weight', literalInGradient);
+  return measureGradient(IN_PATHS);
 }
 
-function measureGradient(parameter: string, literalGradient: (net: RecLinkNet) => Matrix): GradientMeasurement {
-  const fixture = errataFixture();
-  return compareGradient(fixture, parameter, literalGradient(fixture.net));
+function measureGradient(erratum: GradientErratum, fixture: ErrataFixture = errataFixture()): GradientMeasurement {
+  return compareGradient(fixture, erratum.parameter, erratum.literal(fixture.reference, fixture.p, fixture.xRows));
 }
 
-// ---------------------------------------------------------------------------------------
+/**
+ * The literal gradient's error against the reference for model seeds 0 … `ERRATA_SETUP.seeds` − 1
+ * (same batch, no finite differences): [smallest, largest]. The size depends on the weights.
+ */
+export function literalErrorRange(erratum: GradientErratum): [number, number] {
+  const errors = seedReferences().map(({ p, x, reference }) => distance(erratum.literal(reference, p, x).flat(), reference.grads[erratum.parameter].flat()));
+  return [Math.min(...errors), Math.max(...errors)];
+}
 
-/** `literal` against the project's gradient of `parameter` and against finite differences. */
-function compareGradient({ net, finite }: ErrataFixture, parameter: string, literal: Matrix): GradientMeasurement {
+let seedPasses: { p: ReferenceParameters; x: Rows; reference: ReferenceResult }[] | null = null;
+
+/** The reference's pass on the batch for each model seed of `literalErrorRange`, computed once. */
+function seedReferences(): { p: ReferenceParameters; x: Rows; reference: ReferenceResult }[] {
+  seedPasses ??= Array.from({ length: ERRATA_SETUP.seeds }, (_, seed) => {
+    const net = new RecLinkNet({ seed }, { dtype: 'float64' });
+    const x = toRows(randomMatrix(ERRATA_SETUP.batch, net.config.inputSize, Random.fromSeed(ERRATA_SETUP.dataSeed), 'float64', 0, 1));
+    const p = referenceParameters(net);
+    return { p, x, reference: referencePass(net.config, p, x) };
+  });
+  return seedPasses;
+}
+
+/** `literal` and the model's gradient of `parameter` against the reference and finite differences. */
+function compareGradient({ net, finite, reference }: ErrataFixture, parameter: string, literal: Rows): GradientMeasurement {
   const p = net.parameter(parameter);
-  const gradient = Array.from(p.grad.data), literalValues = Array.from(literal.data);
+  const truth = reference.grads[parameter].flat(), literalValues = literal.flat(), model = Array.from(p.grad.data);
   const sample = finite.sample(p.value.data, ERRATA_SETUP.entries, Random.fromSeed(ERRATA_SETUP.sampleSeed));
   const pick = (values: readonly number[]): number[] => sample.indices.map((i) => values[i]);
   return {
     parameter,
-    literalError: normalizedDistance(literalValues, gradient),
-    literalSampleError: normalizedDistance(pick(literalValues), sample.numeric),
-    correctedError: normalizedDistance(pick(gradient), sample.numeric),
+    literalError: distance(literalValues, truth),
+    literalSampleError: distance(pick(literalValues), sample.numeric),
+    modelError: distance(model, truth),
+    modelSampleError: distance(pick(model), sample.numeric),
   };
 }
 
+// ---------------------------------------------------------------------------------------
+
 /** ‖a − b‖₂ / ‖b‖₂. */
-function normalizedDistance(a: readonly number[], b: readonly number[]): number {
-  const difference = a.map((v, i) => v - b[i]);
-  return Math.sqrt(dot(difference, difference) / dot(b, b));
+function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let difference = 0, norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    difference += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return Math.sqrt(difference / norm);
 }
 
-function dot(a: readonly number[], b: readonly number[]): number {
-  return a.reduce((sum, v, i) => sum + v * b[i], 0);
+/** A B. */
+function product(a: Rows, b: Rows): Rows {
+  return table(a.length, b[0].length, (i, j) => sum(b.length, (k) => a[i][k] * b[k][j]));
 }
 
-/** Plain gradient descent on one tensor: value −= learningRate · gradient. */
-export function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
-  for (let i = 0; i < value.data.length; i++) value.data[i] -= learningRate * gradient.data[i];
+/** Aᵀ B, summing over the rows (samples). */
+function productAtB(a: Rows, b: Rows): Rows {
+  return table(a[0].length, b[0].length, (i, j) => sum(a.length, (n) => a[n][i] * b[n][j]));
 }
 
-function product(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.rows, b.cols, 'float64');
-  jsBackend.matmulAB(a, b, c, false);
-  return c;
-}
-
-function productABt(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.rows, b.rows, 'float64');
-  jsBackend.matmulABt(a, b, c, false);
-  return c;
-}
-
-function productAtB(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.cols, b.cols, 'float64');
-  jsBackend.matmulAtB(a, b, c, false);
-  return c;
-}
-
-/** Σ_n M[n, :], as a 1 × cols matrix. */
-function columnSums(m: Matrix): Matrix {
-  const sums = zeros(1, m.cols, 'float64');
-  jsBackend.addColumnSums(m, sums);
-  return sums;
-}
-
-function transpose(m: Matrix): Matrix {
-  const t = zeros(m.cols, m.rows, 'float64');
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
-  return t;
-}
-
-function relu(a: Matrix): Matrix {
-  const z = zeros(a.rows, a.cols, 'float64');
-  jsBackend.activate('relu', a, z);
-  return z;
-}
-
-function column(m: Matrix, j: number): number[] {
-  return Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]);
+/** Σ_n m[n][j]. */
+function columnSums(m: Rows): number[] {
+  return m[0].map((_, j) => sum(m.length, (n) => m[n][j]));
 }
 
 function maxAbs(values: readonly number[]): number {
   return values.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
-}
-
-function maxAbsDifference(a: FloatArray, b: FloatArray): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
 }

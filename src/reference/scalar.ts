@@ -1,5 +1,7 @@
 import type { ActivationName } from '../linalg/backend.js';
+import type { Matrix } from '../linalg/matrix.js';
 import { linkWidth, type RecLinkConfig } from '../model/config.js';
+import type { RecLinkNet } from '../model/reclink-net.js';
 import type { LossReduction } from '../nn/loss.js';
 
 /** A matrix as rows of float64 numbers: m[row][column]. */
@@ -16,6 +18,29 @@ export interface ReferenceResult {
   grads: Record<string, Rows>;
   /** ∂E/∂x. */
   inputGrad: Rows;
+  /** The values in between, by SPEC's names. */
+  trace: ReferenceTrace;
+}
+
+/** The intermediate values of one scalar pass; lists hold cycle t = 1 … T at index t − 1. */
+export interface ReferenceTrace {
+  aIn: Rows;
+  zIn: Rows;
+  xRed: Rows;
+  aLink: Rows;
+  zLink: Rows;
+  /** U(t) = Z_in + Z_rec(t − 1), the input of cycle t. */
+  u: Rows[];
+  aRec: Rows[];
+  zRec: Rows[];
+  s: Rows;
+  aOut: Rows;
+  deltaOut: Rows;
+  /** G_S = ∂E/∂S. */
+  gS: Rows;
+  deltaLink: Rows;
+  deltaRec: Rows[];
+  deltaIn: Rows;
 }
 
 /**
@@ -28,19 +53,19 @@ export function referencePass(config: RecLinkConfig, p: ReferenceParameters, x: 
   const bLink = p['link.bias'];
 
   // Forward. a_in[n][j] = Σ_i w_in[j][i] x[n][i] + b_in[j]
-  const aIn = table(N, H, (n, j) => sum(D, (i) => p['input.weight'][j][i] * x[n][i]) + p['input.bias'][0][j]);
+  const aIn = affine(x, p['input.weight'], p['input.bias']);
   const zIn = map(aIn, f.value);
   const xRed = table(N, R, (n, j) => x[n][s * j]);
-  const aLink = table(N, H, (n, j) => sum(R, (i) => p['link.weight'][j][i] * xRed[n][i]) + (bLink ? bLink[0][j] : 0));
+  const aLink = affine(xRed, p['link.weight'], bLink);
   const zLink = map(aLink, f.value);
   const u: Rows[] = [], aRec: Rows[] = [], zRec: Rows[] = [];
   for (let t = 0; t < T; t++) {
     u[t] = table(N, H, (n, i) => zIn[n][i] + (t > 0 ? zRec[t - 1][n][i] : 0));
-    aRec[t] = table(N, H, (n, j) => sum(H, (i) => p['rec.weight'][j][i] * u[t][n][i]) + p['rec.bias'][0][j]);
+    aRec[t] = affine(u[t], p['rec.weight'], p['rec.bias']);
     zRec[t] = map(aRec[t], f.value);
   }
   const S = table(N, H, (n, j) => zRec[T - 1][n][j] + zLink[n][j]);
-  const aOut = table(N, D, (n, k) => sum(H, (j) => p['output.weight'][k][j] * S[n][j]) + p['output.bias'][0][k]);
+  const aOut = affine(S, p['output.weight'], p['output.bias']);
   const y = map(aOut, g.value);
   const scale = reduction === 'sum' ? 1 : 1 / (N * D);
   const loss = scale * sum(N, (n) => sum(D, (k) => (x[n][k] - y[n][k]) ** 2));
@@ -72,7 +97,23 @@ export function referencePass(config: RecLinkConfig, p: ReferenceParameters, x: 
     const viaLink = i % s === 0 ? sum(H, (j) => dLink[n][j] * p['link.weight'][j][i / s]) : 0;
     return direct + viaLink;
   });
-  return { loss, y, grads, inputGrad };
+  const trace = { aIn, zIn, xRed, aLink, zLink, u, aRec, zRec, s: S, aOut, deltaOut: dOut, gS, deltaLink: dLink, deltaRec: dRec, deltaIn: dIn };
+  return { loss, y, grads, inputGrad, trace };
+}
+
+/** a[n][j] = Σ_i w[j][i] x[n][i] + b[0][j] (no bias when `b` is undefined): a layer's pre-activation. */
+export function affine(x: Rows, w: Rows, b?: Rows): Rows {
+  return table(x.length, w.length, (n, j) => sum(w[j].length, (i) => w[j][i] * x[n][i]) + (b ? b[0][j] : 0));
+}
+
+/** A matrix as float64 rows. */
+export function toRows(m: Matrix): Rows {
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+}
+
+/** The model's parameters as the reference takes them. */
+export function referenceParameters(net: RecLinkNet): ReferenceParameters {
+  return Object.fromEntries(net.parameters.map((p) => [p.name, toRows(p.value)]));
 }
 
 interface ScalarActivation {
@@ -92,7 +133,8 @@ function activation(name: ActivationName): ScalarActivation {
   }
 }
 
-function table(rows: number, cols: number, at: (r: number, c: number) => number): Rows {
+/** A rows × cols table whose entry [r][c] is `at(r, c)`. */
+export function table(rows: number, cols: number, at: (r: number, c: number) => number): Rows {
   return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => at(r, c)));
 }
 
@@ -100,7 +142,8 @@ function map(m: Rows, fn: (v: number) => number): Rows {
   return m.map((row) => row.map(fn));
 }
 
-function sum(count: number, term: (i: number) => number): number {
+/** Σ_{i < count} term(i). */
+export function sum(count: number, term: (i: number) => number): number {
   let total = 0;
   for (let i = 0; i < count; i++) total += term(i);
   return total;
