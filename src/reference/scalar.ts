@@ -12,6 +12,8 @@ export type ReferenceParameters = Record<string, Rows>;
 export interface ReferenceResult {
   loss: number;
   y: Rows;
+  /** The code S = Z_rec(T) + Z_link, the output layer's input. */
+  s: Rows;
   /** ∂E/∂parameter, by parameter name. */
   grads: Record<string, Rows>;
   /** ∂E/∂x. */
@@ -72,7 +74,7 @@ export function referencePass(config: RecLinkConfig, p: ReferenceParameters, x: 
     const viaLink = i % s === 0 ? sum(H, (j) => dLink[n][j] * p['link.weight'][j][i / s]) : 0;
     return direct + viaLink;
   });
-  return { loss, y, grads, inputGrad };
+  return { loss, y, s: S, grads, inputGrad };
 }
 
 interface ScalarActivation {
