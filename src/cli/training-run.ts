@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
+import { errorQuantiles, sampleErrors, type ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
 import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
@@ -11,7 +13,7 @@ import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
 import { Interrupted } from './error-line.js';
 import { showProgress, type ProgressMode, type Streams } from './progress.js';
-import { saveRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
+import { loadRunCheckpoint, saveRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
 import type { RunData } from './run-data.js';
 import type { RunFolder } from './run-folder.js';
 
@@ -73,7 +75,8 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
   const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), options);
   const epochSeconds = plan.resume ? resume(trainer, plan.resume) : [];
   const last = folder.file('last.safetensors');
-  const saveLast = (): void => saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds } });
+  const saveLast = (errorQuantiles?: ErrorQuantiles): void =>
+    saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds }, errorQuantiles });
 
   folder.writeText('config.json', `${JSON.stringify({ model: net.config, ...run, normalizer }, null, 2)}\n`);
   if (!plan.resume) saveLast();
@@ -102,9 +105,24 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
     const { quantity, value, epoch, step } = divergence;
     throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
   }
+  saveLast(trainingErrorQuantiles(net, data));
+  recordBestErrorQuantiles(plan, run);
   const test = writeReport(plan, trainer, run, backendName(net, gradients));
   const seconds = (performance.now() - started) / 1000;
   return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
+}
+
+/** The quantiles of the training samples' errors with `net`'s weights: `reclink score`'s thresholds. */
+function trainingErrorQuantiles(net: RecLinkNet, data: RunData): ErrorQuantiles {
+  return errorQuantiles(sampleErrors(net, data.split.train.x, data.normalizer));
+}
+
+/** Rewrites best.safetensors with the training errors' quantiles of its own weights. */
+function recordBestErrorQuantiles(plan: RunPlan, run: RunSettings): void {
+  const path = plan.folder.file('best.safetensors');
+  if (!existsSync(path)) return;
+  const best = loadRunCheckpoint(path, { backend: plan.net.backend }).net;
+  saveRunCheckpoint(path, best, { normalizer: plan.data.normalizer, run, errorQuantiles: trainingErrorQuantiles(best, plan.data) });
 }
 
 /** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
