@@ -67,6 +67,14 @@ describe('reclink train records the training errors', () => {
       expect(levels.every(([, v], i) => v > 0 && (i === 0 || v >= levels[i - 1][1]))).toBe(true);
     }
   });
+
+  it('draws the training and test errors with those quantiles in report.html', () => {
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Reconstruction errors</h2>');
+    expect(html).toContain('>training (8000)</text>');
+    expect(html).toContain('>test (2000)</text>');
+    expect(html.match(/>q 0\.(5|9|99|999)<\/text>/g)).toHaveLength(4);
+  });
 });
 
 describe('reclink score', () => {

@@ -105,16 +105,12 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
     const { quantity, value, epoch, step } = divergence;
     throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
   }
-  saveLast(trainingErrorQuantiles(net, data));
+  const trainErrors = sampleErrors(net, data.split.train.x, data.normalizer);
+  saveLast(errorQuantiles(trainErrors));
   recordBestErrorQuantiles(plan, run);
-  const test = writeReport(plan, trainer, run, backendName(net, gradients));
+  const test = writeReport(plan, trainer, run, backendName(net, gradients), trainErrors);
   const seconds = (performance.now() - started) / 1000;
   return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
-}
-
-/** The quantiles of the training samples' errors with `net`'s weights: `reclink score`'s thresholds. */
-function trainingErrorQuantiles(net: RecLinkNet, data: RunData): ErrorQuantiles {
-  return errorQuantiles(sampleErrors(net, data.split.train.x, data.normalizer));
 }
 
 /** Rewrites best.safetensors with the training errors' quantiles of its own weights. */
@@ -122,7 +118,8 @@ function recordBestErrorQuantiles(plan: RunPlan, run: RunSettings): void {
   const path = plan.folder.file('best.safetensors');
   if (!existsSync(path)) return;
   const best = loadRunCheckpoint(path, { backend: plan.net.backend }).net;
-  saveRunCheckpoint(path, best, { normalizer: plan.data.normalizer, run, errorQuantiles: trainingErrorQuantiles(best, plan.data) });
+  const { split, normalizer } = plan.data;
+  saveRunCheckpoint(path, best, { normalizer, run, errorQuantiles: errorQuantiles(sampleErrors(best, split.train.x, normalizer)) });
 }
 
 /** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
@@ -154,18 +151,20 @@ function resume(trainer: Trainer, point: ResumePoint): number[] {
   return [...point.epochSeconds];
 }
 
-/** Writes report.html for the final weights; returns their test metrics. */
-function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string): ReconstructionMetrics {
+/** Writes report.html for the final weights (`trainErrors`: the training samples' SSE with them); returns their test metrics. */
+function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string, trainErrors: Float64Array): ReconstructionMetrics {
   const { folder, net, data } = plan;
   const x = data.split.test.x;
   const y = reconstruct(net, x, data.normalizer);
   const test = reconstructionMetrics(x, y);
+  const errors = { train: trainErrors, test: sampleErrors(net, x, data.normalizer), quantiles: errorQuantiles(trainErrors) };
   const html = renderReport({
     title: `reclink run ${folder.name}`,
     config: net.config,
     settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
     test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
+    errors,
   });
   folder.writeText('report.html', html);
   return test;
