@@ -77,6 +77,18 @@ export {
   type ScheduleName,
 } from './train/settings.js';
 export { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics, type ValueRange } from './eval/reconstruction.js';
+export { encode } from './eval/codes.js';
+export {
+  sampleErrors,
+  scoreSamples,
+  quantile,
+  errorQuantiles,
+  recordedThreshold,
+  RECORDED_QUANTILES,
+  DEFAULT_QUANTILE,
+  type ErrorQuantiles,
+  type SampleScore,
+} from './eval/scores.js';
 export { pairGrid, encodePng, type GreyImage, type GridOptions } from './report/grid.js';
 export { renderReport, type ReportInput } from './report/report.js';
 export type { NamedMatrices } from './train/tensors.js';

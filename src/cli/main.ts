@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerEncode } from './commands/encode.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLab } from './commands/lab.js';
 import { registerReconstruct } from './commands/reconstruct.js';
+import { registerScore } from './commands/score.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrace } from './commands/trace.js';
 import { registerTrain } from './commands/train.js';
@@ -36,6 +38,8 @@ function program(): Command {
   registerTrain(root);
   registerEval(root);
   registerReconstruct(root);
+  registerEncode(root);
+  registerScore(root);
   registerSummary(root);
   registerInit(root);
   registerTrace(root);

@@ -1,5 +1,6 @@
 import { loadDataset } from '../data/dataset.js';
 import type { Normalizer } from '../data/normalize.js';
+import type { ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
@@ -17,6 +18,8 @@ export interface ModelInput {
   x: Matrix;
   /** Where the samples come from. */
   source: string;
+  /** The training errors' quantiles recorded with the model, or null. */
+  errorQuantiles: ErrorQuantiles | null;
 }
 
 /**
@@ -27,12 +30,15 @@ export interface ModelInput {
  */
 export function loadModelInput(model: string, data: string | undefined): ModelInput {
   const path = modelPath(model);
-  const { net, normalizer, run } = loadRunCheckpoint(path);
-  if (data !== undefined) return { net, normalizer, model: path, ...loadDataset(data, net.config.inputSize) };
+  const { net, normalizer, run, errorQuantiles } = loadRunCheckpoint(path);
+  if (data !== undefined) return { net, normalizer, errorQuantiles, model: path, ...loadDataset(data, net.config.inputSize) };
   if (run === null) throw new ReclinkError(`${path} does not say what data it was trained on: give --data`, 2);
   const { split, settings } = loadRunData(run.data, net.config.inputSize, normalizer);
-  return { net, normalizer, model: path, x: split.test.x, source: `the test part of ${settings.source}` };
+  return { net, normalizer, errorQuantiles, model: path, x: split.test.x, source: `the test part of ${settings.source}` };
 }
+
+/** The `--model` flag of the commands that run a model on data. */
+export const MODEL_FLAG_HELP = 'a checkpoint (a run\'s, or any reclink or plain safetensors file), or a run folder (its best.safetensors)';
 
 /** The `--data` flag of `eval` and `reconstruct`. */
 export const DATA_FLAG_HELP = 'the samples: a .csv, .npy or IDX file, a folder of PNG images, or "bundled" (default: the test part of the data the run trained on)';

@@ -1,4 +1,5 @@
 import { Normalizer } from '../data/normalize.js';
+import { checkErrorQuantiles, type ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import { loadCheckpoint, saveCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
 import type { Matrix } from '../linalg/matrix.js';
@@ -16,6 +17,8 @@ import { checkDataSettings, type DataSettings } from './run-data.js';
  *     trainer         the trainer's state (last.safetensors only), with its tensors
  *                     (optimizer.*, best.*) beside the weights
  *     epoch_seconds   the wall time of each epoch so far (last.safetensors only)
+ *     error_quantiles the quantiles of the training samples' errors with these weights
+ *                     (`ErrorQuantiles`), written when training ends: `reclink score`'s thresholds
  */
 
 /** A run's settings: its data and how it trains. */
@@ -39,6 +42,8 @@ export interface RunCheckpoint {
   run: RunSettings | null;
   /** Null unless the file is a run's last.safetensors. */
   resume: ResumePoint | null;
+  /** The training errors' quantiles with these weights; null when the file has none. */
+  errorQuantiles: ErrorQuantiles | null;
 }
 
 /** What `saveRunCheckpoint` writes beside the weights. */
@@ -46,6 +51,7 @@ export interface RunCheckpointContent {
   normalizer: Normalizer;
   run: RunSettings;
   resume?: ResumePoint;
+  errorQuantiles?: ErrorQuantiles;
 }
 
 /** Writes `net` and `content` to `path`, atomically. */
@@ -59,6 +65,7 @@ export function saveRunCheckpoint(path: string, net: RecLinkNet, content: RunChe
     metadata.trainer = JSON.stringify(state.json);
     metadata.epoch_seconds = JSON.stringify(epochSeconds);
   }
+  if (content.errorQuantiles) metadata.error_quantiles = JSON.stringify(content.errorQuantiles);
   saveCheckpoint(path, net, { tensors, metadata });
 }
 
@@ -70,11 +77,13 @@ export function loadRunCheckpoint(path: string, options: LoadCheckpointOptions =
   const normalizer = inFile(path, () => Normalizer.fromJSON(normalizerJson ?? { kind: 'none' }));
   const run = field('run');
   const trainer = field('trainer');
+  const quantiles = field('error_quantiles');
   return {
     net,
     normalizer,
     run: run === undefined ? null : checkRunSettings(run, path),
     resume: trainer === undefined ? null : { state: trainerState(trainer, extraTensors, net, path), epochSeconds: epochSeconds(field('epoch_seconds'), path) },
+    errorQuantiles: quantiles === undefined ? null : checkErrorQuantiles(quantiles, path),
   };
 }
 

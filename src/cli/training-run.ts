@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
+import { errorQuantiles, sampleErrors, type ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
 import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
@@ -11,7 +13,7 @@ import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
 import { Interrupted } from './error-line.js';
 import { showProgress, type ProgressMode, type Streams } from './progress.js';
-import { saveRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
+import { loadRunCheckpoint, saveRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
 import type { RunData } from './run-data.js';
 import type { RunFolder } from './run-folder.js';
 
@@ -73,7 +75,8 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
   const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), options);
   const epochSeconds = plan.resume ? resume(trainer, plan.resume) : [];
   const last = folder.file('last.safetensors');
-  const saveLast = (): void => saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds } });
+  const saveLast = (errorQuantiles?: ErrorQuantiles): void =>
+    saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds }, errorQuantiles });
 
   folder.writeText('config.json', `${JSON.stringify({ model: net.config, ...run, normalizer }, null, 2)}\n`);
   if (!plan.resume) saveLast();
@@ -102,9 +105,21 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
     const { quantity, value, epoch, step } = divergence;
     throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
   }
-  const test = writeReport(plan, trainer, run, backendName(net, gradients));
+  const trainErrors = sampleErrors(net, data.split.train.x, data.normalizer);
+  saveLast(errorQuantiles(trainErrors));
+  recordBestErrorQuantiles(plan, run);
+  const test = writeReport(plan, trainer, run, backendName(net, gradients), trainErrors);
   const seconds = (performance.now() - started) / 1000;
   return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
+}
+
+/** Rewrites best.safetensors with the training errors' quantiles of its own weights. */
+function recordBestErrorQuantiles(plan: RunPlan, run: RunSettings): void {
+  const path = plan.folder.file('best.safetensors');
+  if (!existsSync(path)) return;
+  const best = loadRunCheckpoint(path, { backend: plan.net.backend }).net;
+  const { split, normalizer } = plan.data;
+  saveRunCheckpoint(path, best, { normalizer, run, errorQuantiles: errorQuantiles(sampleErrors(best, split.train.x, normalizer)) });
 }
 
 /** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
@@ -136,18 +151,20 @@ function resume(trainer: Trainer, point: ResumePoint): number[] {
   return [...point.epochSeconds];
 }
 
-/** Writes report.html for the final weights; returns their test metrics. */
-function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string): ReconstructionMetrics {
+/** Writes report.html for the final weights (`trainErrors`: the training samples' SSE with them); returns their test metrics. */
+function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string, trainErrors: Float64Array): ReconstructionMetrics {
   const { folder, net, data } = plan;
   const x = data.split.test.x;
   const y = reconstruct(net, x, data.normalizer);
   const test = reconstructionMetrics(x, y);
+  const errors = { train: trainErrors, test: sampleErrors(net, x, data.normalizer), quantiles: errorQuantiles(trainErrors) };
   const html = renderReport({
     title: `reclink run ${folder.name}`,
     config: net.config,
     settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
     test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
+    errors,
   });
   folder.writeText('report.html', html);
   return test;

@@ -188,6 +188,11 @@ export class RecLinkNet {
     return { gradY: this.gradY.rows(n), gradS: this.gradS.rows(n), gradIn: this.gradZIn.rows(n) };
   }
 
+  /** The code S = Z_rec(T) + Z_link of the last forward pass (N × hiddenSize): the output layer's input. */
+  get code(): Matrix {
+    return this.s.rows(this.lastInput().rows);
+  }
+
   /** The input of the last forward pass. */
   lastInput(): Matrix {
     if (this.x === null) throw new Error('no forward pass yet');

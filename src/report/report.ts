@@ -1,8 +1,10 @@
+import type { ErrorQuantiles } from '../eval/scores.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { EpochRecord } from '../train/events.js';
 import { summarize, type SummaryRow } from '../model/summary.js';
 import { encodePng, pairGrid, type GridOptions } from './grid.js';
+import { histogramChart } from './histogram.js';
 import { escapeXml, lineChart } from './svg-chart.js';
 
 /** What `renderReport` shows. */
@@ -14,6 +16,8 @@ export interface ReportInput {
   history: EpochRecord[];
   /** Test metrics and a few test samples with their reconstructions, drawn black to white over `range` (default [0, 1]). */
   test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
+  /** Each training and test sample's SSE with the final weights, and the training errors' recorded quantiles. */
+  errors?: { train: ArrayLike<number>; test: ArrayLike<number>; quantiles: ErrorQuantiles };
 }
 
 /**
@@ -53,6 +57,7 @@ ${mseChart}
 <h2>Test digits and their reconstructions</h2>
 <p>Each pair: the input on the left, the network's reconstruction on the right.</p>
 <img alt="test digits beside their reconstructions" src="data:image/png;base64,${grid}">
+${input.errors ? errorSection(input.errors) : ''}
 <h2>Settings</h2>
 ${keyValueTable({ ...input.config, ...input.settings })}
 <h2>Shapes (the exercise's 3.1.1, per sample)</h2>
@@ -60,6 +65,21 @@ ${shapeTable([...summary.parameters, ...summary.activations])}
 <p>${summary.parameterCount.toLocaleString('en-US')} parameters.</p>
 </body></html>
 `;
+}
+
+function errorSection({ train, test, quantiles }: NonNullable<ReportInput['errors']>): string {
+  const markers = Object.entries(quantiles.quantiles).map(([q, x]) => ({ label: `q ${q}`, x }));
+  const chart = histogramChart(
+    [
+      { name: `training (${train.length})`, color: '#1f77b4', values: train },
+      { name: `test (${test.length})`, color: '#d62728', values: test },
+    ],
+    markers,
+    { xLabel: 'SSE of a sample' },
+  );
+  return `<h2>Reconstruction errors</h2>
+<p>Each sample's sum-squared error, with the quantiles of the training samples' errors that <code>reclink score</code> flags above (default q 0.99 = ${quantiles.quantiles['0.99']?.toPrecision(4) ?? 'none'}).</p>
+${chart}`;
 }
 
 function keyValueTable(rows: Record<string, string | number | boolean>): string {

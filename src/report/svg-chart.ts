@@ -6,7 +6,8 @@ export interface Series {
   points: [number, number][];
 }
 
-const WIDTH = 640, HEIGHT = 320, LEFT = 64, RIGHT = 16, TOP = 16, BOTTOM = 40;
+/** The charts' size and margins, in SVG units. */
+export const WIDTH = 640, HEIGHT = 320, LEFT = 64, RIGHT = 16, TOP = 16, BOTTOM = 40;
 
 /**
  * A self-contained SVG line chart (no library, no network), with axes, ticks and a legend.
@@ -54,7 +55,7 @@ function extent(values: number[]): [number, number] {
 }
 
 /** About five round tick values covering [low, high]. */
-function ticks(low: number, high: number): number[] {
+export function ticks(low: number, high: number): number[] {
   if (high === low) return [low];
   const step = 10 ** Math.floor(Math.log10((high - low) / 5));
   const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => (high - low) / s <= 6) ?? 10 * step;
@@ -75,6 +76,7 @@ function logTicks(low: number, high: number): number[] {
   return out.length >= 2 ? out : ticks(low, high);
 }
 
-function formatNumber(v: number): string {
+/** A tick label: three significant digits, exponent form for very large or small values. */
+export function formatNumber(v: number): string {
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 }
