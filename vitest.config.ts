@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     // Builds the package when vitest runs alone and dist/ is stale (`npm test` builds first).
     globalSetup: ['test/global-setup.ts'],
+    // Under CI=true a skipped test fails the run (test/no-skips-in-ci.ts).
+    reporters: ['default', './test/no-skips-in-ci.ts'],
     // TensorFlow.js (test/tfjs.test.ts): tfjs-core's gradient registrations live only in its ES
     // module build, whose extensionless imports Node's loader rejects. Vite's dependency
     // optimizer bundles that build with esbuild (cached in node_modules/.vite) in about a

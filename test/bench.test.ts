@@ -3,7 +3,8 @@ import { formatBench } from '../src/bench/format-bench.js';
 import { median, samplesPerSecond } from '../src/bench/measure.js';
 import { runBench, type BenchReport } from '../src/bench/run-bench.js';
 import { loadTfjsPeer } from '../src/bench/tfjs-peer.js';
-import { DEFAULT_PYTHON, TorchPeer, torchAvailable } from '../src/bench/torch-peer.js';
+import { TorchPeer } from '../src/bench/torch-peer.js';
+import { HAS_TORCH, PYTHON } from './python.js';
 
 describe('bench', () => {
   it('measures every reclink row at every batch, in both modes', async () => {
@@ -75,9 +76,9 @@ describe('bench', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  // Only where Debian's python3-torch is installed (PERF.md); the bench then says it was not found.
-  it.runIf(torchAvailable(DEFAULT_PYTHON))('times every peer in the same rounds as reclink', async () => {
-    const report = await runBench({ batches: [2], budgetMs: 30, repeats: 2, threads: 2 });
+  // Only where Debian's python3-torch is installed (PERF.md); the bench then says it was not found (and under CI=true the run fails).
+  it.runIf(HAS_TORCH)('times every peer in the same rounds as reclink', async () => {
+    const report = await runBench({ batches: [2], budgetMs: 30, repeats: 2, threads: 2, python: PYTHON });
     const impls = [...new Set(report.results.map((r) => r.impl))];
     expect(impls).toEqual(['reclink-js', 'reclink-wasm', 'reclink-wasm-2t', 'reclink-wasm-data-2t', 'tfjs-cpu', 'tfjs-wasm', 'torch-1t', 'torch-2t']);
     for (const r of report.results) expect(r.samplesPerSec, `${r.impl} ${r.mode}`).toBeGreaterThan(0);
@@ -85,8 +86,8 @@ describe('bench', () => {
     expect(formatBench(report)).toMatch(/× torch-1t/);
   });
 
-  it.runIf(torchAvailable(DEFAULT_PYTHON))('runs the PyTorch peer, timing on request', async () => {
-    const torch = await TorchPeer.start(DEFAULT_PYTHON, 1);
+  it.runIf(HAS_TORCH)('runs the PyTorch peer, timing on request', async () => {
+    const torch = await TorchPeer.start(PYTHON, 1);
     try {
       expect(torch.threads).toBe(1);
       expect(torch.version).toMatch(/^\d+\.\d+/);

@@ -61,21 +61,28 @@ export class FiniteDifferences {
   }
 
   /**
-   * Numeric derivatives at up to `count` entries of `values`, taken in a seeded random
-   * order; entries at a kink are skipped and the next ones taken instead.
+   * Numeric derivatives of entries of `values`, drawn in a seeded random order until `count`
+   * of them are non-zero or every entry has been drawn. Entries at a kink are skipped.
+   *
+   * A difference quotient of exactly 0 means the entry reaches the loss only through
+   * inactive units (or multiplies inputs that are 0): both passes give the same loss bit
+   * for bit. Such entries are kept, since backpropagation must give 0 there too, but do not
+   * count, so that a tensor whose units are mostly inactive is still checked on `count`
+   * entries that carry a derivative.
    */
   sample(values: FloatArray, count: number, random: Random): NumericSample {
     const order = random.shuffle(Array.from({ length: values.length }, (_, i) => i));
-    const sample: NumericSample = { indices: [], numeric: [], skipped: 0 };
+    const sample: NumericSample = { indices: [], numeric: [], nonZero: 0, skipped: 0 };
     for (const index of order) {
-      if (sample.indices.length === count) break;
+      if (sample.nonZero === count) break;
       const numeric = this.at(values, index);
       if (numeric === null) {
         sample.skipped++;
-      } else {
-        sample.indices.push(index);
-        sample.numeric.push(numeric);
+        continue;
       }
+      sample.indices.push(index);
+      sample.numeric.push(numeric);
+      if (numeric !== 0) sample.nonZero++;
     }
     return sample;
   }
@@ -85,6 +92,8 @@ export class FiniteDifferences {
 export interface NumericSample {
   indices: number[];
   numeric: number[];
+  /** Entries among `indices` whose numeric derivative is not 0. */
+  nonZero: number;
   /** Entries passed over because the step crossed a ReLU kink. */
   skipped: number;
 }

@@ -7,7 +7,10 @@ import { FiniteDifferences } from './finite-difference.js';
 /** How `gradientCheck` samples and steps. */
 export interface GradientCheckOptions {
   reduction: LossReduction;
-  /** Entries compared per tensor (all of them when the tensor is smaller). */
+  /**
+   * Entries with a non-zero numeric derivative to compare per tensor; entries are drawn until
+   * this many are found or the tensor is exhausted (see `FiniteDifferences.sample`).
+   */
   entries: number;
   /** Seed of the order in which entries are sampled. */
   seed: number;
@@ -22,14 +25,24 @@ export const DEFAULT_GRADIENT_CHECK: Readonly<GradientCheckOptions> = Object.fre
 export interface TensorCheck {
   /** A parameter name, or `input` for ∂E/∂X. */
   name: string;
-  /** Entries compared. */
+  /**
+   * Entries compared whose numeric derivative is not 0: the requested `entries`, unless the
+   * tensor has fewer (then `exhausted`). A caller must check it: a tensor checked on too
+   * few entries says little.
+   */
   checked: number;
+  /** Entries also compared whose numeric derivative is exactly 0 (inactive units, zero inputs). */
+  zero: number;
   /** Entries passed over because the step crossed a ReLU kink. */
   skipped: number;
+  /** Whether every entry of the tensor was drawn before `entries` non-zero derivatives were found. */
+  exhausted: boolean;
   /**
-   * max |backprop − numeric| over the compared entries, divided by the largest |∂E/∂v| of
-   * the whole tensor: an error relative to the tensor's scale, which stays meaningful for
-   * entries that are small or zero (inactive units).
+   * max |backprop − numeric| over the compared entries, divided by the largest |numeric| among
+   * them: relative to the finite differences, never to the gradient under test. The scale is
+   * the largest of `checked` non-zero derivatives, so that no single small one is the
+   * denominator; with none (every numeric derivative 0), the error is 0 if backpropagation
+   * gives 0 too, else infinite.
    */
   error: number;
 }
@@ -52,9 +65,13 @@ export function gradientCheck(net: RecLinkNet, x: Matrix, options: Partial<Gradi
 }
 
 function checkTensor(name: string, values: FloatArray, analytic: FloatArray, finite: FiniteDifferences, entries: number, random: Random): TensorCheck {
-  const { indices, numeric, skipped } = finite.sample(values, entries, random);
-  let scale = 0;
-  for (const g of analytic) scale = Math.max(scale, Math.abs(g));
-  const worst = indices.reduce((max, index, k) => Math.max(max, Math.abs(analytic[index] - numeric[k])), 0);
-  return { name, checked: indices.length, skipped, error: scale > 0 ? worst / scale : worst };
+  const { indices, numeric, nonZero, skipped } = finite.sample(values, entries, random);
+  let worst = 0, scale = 0;
+  indices.forEach((index, k) => {
+    worst = Math.max(worst, Math.abs(analytic[index] - numeric[k]));
+    scale = Math.max(scale, Math.abs(numeric[k]));
+  });
+  const error = scale > 0 ? worst / scale : worst === 0 ? 0 : Infinity;
+  const exhausted = nonZero < entries && indices.length + skipped === values.length;
+  return { name, checked: nonZero, zero: indices.length - nonZero, skipped, exhausted, error };
 }
