@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { firstRows } from '../../linalg/matrix.js';
 import { encodePng, pairGrid } from '../../report/grid.js';
 import { positiveInteger } from '../config-flags.js';
-import { DATA_FLAG_HELP, loadModelInput } from '../model-input.js';
+import { DATA_FLAG_HELP, MODEL_FLAG_HELP, loadModelInput } from '../model-input.js';
 import { print } from '../output.js';
 
 interface ReconstructOptions {
@@ -23,7 +23,7 @@ export function registerReconstruct(program: Command): void {
   program
     .command('reconstruct')
     .description('draw samples beside their reconstructions in a PNG image')
-    .requiredOption('--model <path>', 'a checkpoint (a run\'s, or any reclink or plain safetensors file), or a run folder (its best.safetensors)')
+    .requiredOption('--model <path>', MODEL_FLAG_HELP)
     .option('--data <path>', DATA_FLAG_HELP)
     .requiredOption('--out <path>', 'the image to write (.png)')
     .option('--count <N>', 'samples to draw', positiveInteger, 32)
