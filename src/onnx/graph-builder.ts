@@ -87,11 +87,6 @@ export function encodeModel(graph: OnnxGraph, header: ModelHeader): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** Decodes model bytes (tests and tools read an export back with it). */
-export function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
-  return onnx.ModelProto.decode(bytes);
-}
-
 function floatValueInfo(name: string, dims: readonly Dimension[]): onnxProto.onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } };
