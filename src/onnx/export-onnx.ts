@@ -40,17 +40,23 @@ const IR_VERSIONS: Readonly<Record<number, number>> = { 13: 7, 14: 7, 15: 8, 16:
 export function exportOnnx(net: RecLinkNet, options: OnnxExportOptions = {}): Uint8Array {
   const opset = checkInteger('opset', options.opset ?? ONNX_OPSETS.default, ONNX_OPSETS.min, ONNX_OPSETS.max);
   const normalizer = options.normalizer ?? Normalizer.fromJSON({ kind: 'none' });
-  const { inputSize: d, hiddenSize: h } = net.config;
   return encodeModel(reclinkGraph(net, normalizer), {
     irVersion: IR_VERSIONS[opset],
     opset,
     producerName: 'reclink',
     producerVersion: VERSION,
-    docString:
-      `reclink recurrent-link autoencoder (D ${d}, H ${h}). Input ${ONNX_NAMES.input}: float32 [N, ${d}]` +
-      `${normalizer.kind === 'none' ? '' : `, raw data (the graph applies the ${normalizer.kind} normaliser)`}. ` +
-      `Outputs ${ONNX_NAMES.reconstruction} [N, ${d}]${normalizer.kind === 'none' ? '' : ' in the data\'s units'} ` +
-      `and ${ONNX_NAMES.code} [N, ${h}] = Z_rec(T) + Z_link.`,
+    docString: docString(net, normalizer),
     metadata: { config: JSON.stringify(net.config), normalizer: JSON.stringify(normalizer.toJSON()) },
   });
+}
+
+/** What the model is and what its input and outputs hold, in a sentence or three. */
+function docString(net: RecLinkNet, normalizer: Normalizer): string {
+  const { inputSize: d, hiddenSize: h } = net.config;
+  const { input, reconstruction, code } = ONNX_NAMES;
+  const raw = normalizer.kind === 'none' ? ['', ''] : [`, raw data (the graph applies the ${normalizer.kind} normaliser)`, " in the data's units"];
+  return (
+    `reclink recurrent-link autoencoder (D ${d}, H ${h}). Input ${input}: float32 [N, ${d}]${raw[0]}. ` +
+    `Outputs ${reconstruction} [N, ${d}]${raw[1]} and ${code} [N, ${h}] = Z_rec(T) + Z_link.`
+  );
 }

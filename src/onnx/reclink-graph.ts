@@ -2,6 +2,7 @@ import type { Normalizer } from '../data/normalize.js';
 import type { ActivationName } from '../linalg/backend.js';
 import { linkWidth } from '../model/config.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
+import type { Dense } from '../nn/dense.js';
 import { GraphBuilder, type OnnxGraph } from './graph-builder.js';
 
 /** The names of the exported graph's input and outputs. */
@@ -27,27 +28,22 @@ export function reclinkGraph(net: RecLinkNet, normalizer: Normalizer): OnnxGraph
   const { inputSize: d, hiddenSize: h, linkStride, cycles, outputActivation } = net.config;
   const g = new GraphBuilder();
   for (const p of net.parameters) g.floats(p.name, p.name.endsWith('.bias') ? [p.value.cols] : [p.value.rows, p.value.cols], p.value.data);
-  const scaled = normalizer.kind !== 'none';
-  const shift = scaled ? g.floats('normalizer.shift', [], [normalizer.shift]) : '';
-  const scale = scaled ? g.floats('normalizer.scale', [], [normalizer.scale]) : '';
-  const dense = (x: string, layer: string, output?: string): string => {
-    const bias = net.parameters.some((p) => p.name === `${layer}.bias`) ? [`${layer}.bias`] : [];
-    return g.node('Gemm', [x, `${layer}.weight`, ...bias], output, { transB: 1 });
-  };
+  const norm = normalizer.kind === 'none' ? null : { shift: g.floats('normalizer.shift', [], [normalizer.shift]), scale: g.floats('normalizer.scale', [], [normalizer.scale]) };
+  const dense = (x: string, layer: Dense): string => g.node('Gemm', [x, layer.weight.name, ...(layer.bias ? [layer.bias.name] : [])], undefined, { transB: 1 });
   const relu = (x: string): string => g.node('Relu', [x]);
 
   const input = g.input(ONNX_NAMES.input, ['N', d]);
-  const x = scaled ? g.node('Div', [g.node('Sub', [input, shift]), scale]) : input;
-  const zIn = relu(dense(x, 'input'));
+  const x = norm ? g.node('Div', [g.node('Sub', [input, norm.shift]), norm.scale]) : input;
+  const zIn = relu(dense(x, net.input));
   const columns = Array.from({ length: linkWidth(net.config) }, (_, j) => j * linkStride);
-  const zLink = relu(dense(g.node('Gather', [x, g.int64s('link.columns', columns)], undefined, { axis: 1 }), 'link'));
-  let zRec = relu(dense(zIn, 'rec')); // Z_rec(0) = 0: the first cycle reads Z_in alone
-  for (let t = 2; t <= cycles; t++) zRec = relu(dense(g.node('Add', [zIn, zRec]), 'rec'));
+  const zLink = relu(dense(g.node('Gather', [x, g.int64s('link.columns', columns)], undefined, { axis: 1 }), net.link));
+  const rec = net.rec.cells[0]; // every cycle's cell holds the same W_rec and b_rec
+  let zRec = relu(dense(zIn, rec)); // Z_rec(0) = 0: the first cycle reads Z_in alone
+  for (let t = 2; t <= cycles; t++) zRec = relu(dense(g.node('Add', [zIn, zRec]), rec));
   const code = g.node('Add', [zRec, zLink], ONNX_NAMES.code);
 
-  const yName = scaled ? undefined : ONNX_NAMES.reconstruction;
-  const y = g.node(OUTPUT_OPS[outputActivation], [dense(code, 'output')], yName);
-  if (scaled) g.node('Add', [g.node('Mul', [y, scale]), shift], ONNX_NAMES.reconstruction);
+  const y = g.node(OUTPUT_OPS[outputActivation], [dense(code, net.output)], norm ? undefined : ONNX_NAMES.reconstruction);
+  if (norm) g.node('Add', [g.node('Mul', [y, norm.scale]), norm.shift], ONNX_NAMES.reconstruction);
   g.output(ONNX_NAMES.reconstruction, ['N', d]);
   g.output(ONNX_NAMES.code, ['N', h]);
   return g.graph('reclink', EQUATIONS);
