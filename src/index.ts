@@ -76,6 +76,10 @@ export {
   type TrainingSettings,
   type ScheduleName,
 } from './train/settings.js';
+// ONNX export: the model as a graph for onnxruntime and other ONNX runtimes (see exportOnnx).
+export { exportOnnx, ONNX_OPSETS, type OnnxExportOptions } from './onnx/export-onnx.js';
+export { ONNX_NAMES } from './onnx/reclink-graph.js';
+export { VERSION } from './version.js';
 export { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics, type ValueRange } from './eval/reconstruction.js';
 export { encode } from './eval/codes.js';
 export {

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { VERSION } from '../version.js';
 import { registerBench } from './commands/bench.js';
 import { registerEncode } from './commands/encode.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerLab } from './commands/lab.js';
 import { registerReconstruct } from './commands/reconstruct.js';
@@ -31,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
 function program(): Command {
   const root = new Command('reclink')
     .description('the recurrent-link autoencoder of a deep-learning exercise')
-    .version(packageVersion())
+    .version(VERSION)
     .exitOverride()
     // Errors are printed by main as one line; help goes to stdout.
     .configureOutput({ writeErr: () => {}, outputError: () => {} });
@@ -40,15 +41,11 @@ function program(): Command {
   registerReconstruct(root);
   registerEncode(root);
   registerScore(root);
+  registerExport(root);
   registerSummary(root);
   registerInit(root);
   registerTrace(root);
   registerLab(root);
   registerBench(root);
   return root;
-}
-
-function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }

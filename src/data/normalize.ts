@@ -26,8 +26,10 @@ export type NormalizerJSON =
  * A zero scale (constant data) is taken as 1: constant data is shifted, never divided by zero.
  */
 export class Normalizer {
-  private readonly shift: number;
-  private readonly scale: number;
+  /** What is subtracted from every value. */
+  readonly shift: number;
+  /** What the shifted values are divided by (never 0). */
+  readonly scale: number;
 
   private constructor(private readonly fitted: NormalizerJSON) {
     const [shift, spread] = shiftAndSpread(fitted);

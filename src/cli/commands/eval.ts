@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reconstruct, reconstructionMetrics } from '../../eval/reconstruction.js';
-import { DATA_FLAG_HELP, loadModelInput, MODEL_FLAG_HELP } from '../model-input.js';
+import { DATA_FLAG_HELP, MODEL_FLAG_HELP, loadModelInput } from '../model-input.js';
 import { print, printJson } from '../output.js';
 
 interface EvalOptions {

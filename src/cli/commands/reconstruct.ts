@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { firstRows } from '../../linalg/matrix.js';
 import { encodePng, pairGrid } from '../../report/grid.js';
 import { positiveInteger } from '../config-flags.js';
-import { DATA_FLAG_HELP, loadModelInput, MODEL_FLAG_HELP } from '../model-input.js';
+import { DATA_FLAG_HELP, MODEL_FLAG_HELP, loadModelInput } from '../model-input.js';
 import { print } from '../output.js';
 
 interface ReconstructOptions {
