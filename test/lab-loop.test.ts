@@ -11,6 +11,8 @@ import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/pr
 import type { LossPoint } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
 import { blobDataset } from './lab-helpers.js';
+import { expectOnnxAgrees } from './onnx-helpers.js';
+import { Normalizer } from '../src/data/normalize.js';
 
 /** A loop with a fake clock (each reading advances it by `tick` ms) and a task queue run by hand. */
 function harness(tick = 10) {
@@ -183,6 +185,19 @@ describe('the training worker loop', () => {
     expect(loaded.outputWeight.data).toEqual(trained.outputWeight.data);
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+  });
+
+  it('exports the trained network as ONNX that onnxruntime runs to the same reconstruction', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    for (let i = 0; i < 3; i++) await lab.send({ type: 'step' });
+    await lab.send({ type: 'save' });
+    const [{ file: checkpoint }] = of(lab.take(), 'checkpoint');
+    await lab.send({ type: 'export' });
+    const [{ file }] = of(lab.take(), 'checkpoint');
+    expect(file.name).toBe('reclink-lab-step-3.onnx');
+    const { net } = decodeCheckpoint(checkpoint.bytes, checkpoint.name);
+    await expectOnnxAgrees(file.bytes, net, blobDataset().validation, Normalizer.fromJSON({ kind: 'none' }));
   });
 
   it('takes cycles and output activation from a loaded checkpoint, and names a bad file', async () => {

@@ -11,6 +11,9 @@ import { decodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { MNIST15_PATH } from '../src/data/mnist15.js';
 import { bundledDataset } from '../src/lab/data-files.js';
 import { evaluate } from '../src/train/evaluate.js';
+import { Normalizer } from '../src/data/normalize.js';
+import { firstRows } from '../src/linalg/matrix.js';
+import { expectOnnxAgrees } from './onnx-helpers.js';
 import { ended, reclink, root, startReclink, type Ended } from './cli-helpers.js';
 
 /** Debian's chromium, or RECLINK_CHROMIUM (a path that does not exist shows the skip, and its failure under CI=true). */
@@ -121,6 +124,11 @@ describe('the lab in a browser', () => {
     expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
     const savedValidation = evaluate(net, bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 64).loss;
     expect(savedValidation).toBeLessThan(firstValidation * 0.75);
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export ONNX' }).click()]);
+    expect(exported.suggestedFilename()).toMatch(/^reclink-lab-step-\d+\.onnx$/);
+    const onnxFile = join(scratch, exported.suggestedFilename());
+    await exported.saveAs(onnxFile);
+    await expectOnnxAgrees(new Uint8Array(readFileSync(onnxFile)), net, firstRows(bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 8), Normalizer.fromJSON({ kind: 'none' }));
     const validation = async (): Promise<number> => Number.parseFloat(String(await page.textContent('#readout-validation')));
     await page.keyboard.press('r');
     await expect.poll(validation, PATIENCE).toBe(firstValidation);

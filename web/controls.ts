@@ -30,6 +30,10 @@ export class Controls {
     byId('step', HTMLButtonElement).addEventListener('click', () => this.command('step'));
     byId('reset', HTMLButtonElement).addEventListener('click', () => this.command('reset'));
     byId('save', HTMLButtonElement).addEventListener('click', () => this.save());
+    byId('export-onnx', HTMLButtonElement).addEventListener('click', () => {
+      this.clear('checkpoint');
+      this.actions.send({ type: 'export' });
+    });
     byId('data-bundled', HTMLButtonElement).addEventListener('click', () => {
       this.clear('data');
       actions.send({ type: 'data', files: [] });

@@ -4,6 +4,7 @@ import { ReclinkError } from '../errors.js';
 import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
+import { exportOnnx } from '../onnx/export-onnx.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, type LabDataset, type LossPoint } from './session.js';
@@ -91,6 +92,8 @@ export class LabLoop {
         return this.postSnapshot();
       case 'save':
         return this.save();
+      case 'export':
+        return this.exportOnnx();
       case 'load':
         return this.load(command.file);
       case 'erratum':
@@ -111,6 +114,12 @@ export class LabLoop {
     const session = this.requireSession();
     const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step) } });
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
+  }
+
+  /** Sends the model as an ONNX file, for onnxruntime and other runtimes (the lab trains on raw values: no normaliser). */
+  private exportOnnx(): void {
+    const session = this.requireSession();
+    this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.onnx`, bytes: exportOnnx(session.net) } });
   }
 
   /**
@@ -247,6 +256,7 @@ function sourceOf(command: LabCommand): LabErrorSource {
     case 'inspect':
       return 'data';
     case 'save':
+    case 'export':
     case 'load':
       return 'checkpoint';
     default:

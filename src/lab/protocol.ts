@@ -27,6 +27,8 @@ export type LabCommand =
   | { type: 'inspect'; sample: number }
   /** Send the model as a safetensors checkpoint. */
   | { type: 'save' }
+  /** Send the model as an ONNX file (`exportOnnx`). */
+  | { type: 'export' }
   | { type: 'load'; file: LabFile }
   /** Run the exercise's literal formula of errata row `row` (0-based, `ERRATA`'s order). */
   | { type: 'erratum'; row: number };
@@ -70,6 +72,7 @@ export type LabEvent =
   /** New loss points; `restart` when they begin a new run (the curves start over). */
   | { type: 'losses'; points: LossPoint[]; restart: boolean }
   | { type: 'snapshot'; snapshot: LabSnapshot }
+  /** A file for the learner to keep: a checkpoint, or the model as ONNX. */
   | { type: 'checkpoint'; file: LabFile }
   /** What the literal formula of errata row `row` does, measured; for the sign error (row 5), also on the live network. */
   | { type: 'erratum'; row: number; effect: string; signDemo: SignDemo | null }
