@@ -37,6 +37,8 @@ export {
   serializeSafetensors,
   matrixTensor,
   MAX_HEADER_BYTES,
+  MAX_TENSORS,
+  MAX_DIMENSIONS,
   type Safetensors,
   type SafetensorsTensor,
   type SafetensorsDType,
