@@ -9,6 +9,8 @@ export default defineConfig({
   root: here('./web'),
   base: './',
   publicDir: false,
+  // csv-parse's Node build uses Buffer; its browser build carries its own.
+  resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,
