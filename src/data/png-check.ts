@@ -2,11 +2,11 @@ import { ReclinkError } from '../errors.js';
 import { describe } from '../io/describe.js';
 
 /**
- * The widest and tallest PNG image read: 8 times the side of the largest square input
+ * The widest and tallest PNG image read: 4 times the side of the largest square input
  * (256 × 256, the 65,536 inputs a model may have). Decoding allocates what the header claims,
  * so larger images are refused before it.
  */
-export const MAX_PNG_SIDE = 2048;
+export const MAX_PNG_SIDE = 1024;
 
 /** What a PNG file's chunks say about its image, once checked. */
 export interface PngLayout {
