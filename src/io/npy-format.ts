@@ -15,8 +15,8 @@ import { parsePythonDict, type PythonValue } from './python-literal.js';
  *     the rest  the values, row-major
  *
  * reclink reads 2-D arrays in C order of `<f4`, `<f8` or `|u1` (also written `<u1`: pixels,
- * read as value / 255 by `npyMatrix`) and writes version 1.0. Every field is checked; a header is at most numpy's own limit of
- * 10,000 bytes.
+ * which `npyMatrix` divides by 255) and writes version 1.0. Every field is checked; a header
+ * is at most numpy's own limit of 10,000 bytes.
  */
 
 /** The element types reclink reads from NPY files. */
@@ -44,7 +44,7 @@ const ALIGNMENT = 64;
  * float64 beyond float32's range is refused); `source` names the file in errors.
  */
 export function npyMatrix({ shape: [rows, cols], data }: NpyArray, source: string): Matrix {
-  const values = data instanceof Float32Array ? data : data instanceof Uint8Array ? Float32Array.from(data, (v) => v / 255) : Float32Array.from(data);
+  const values = data instanceof Uint8Array ? Float32Array.from(data, (v) => v / 255) : data instanceof Float32Array ? data : Float32Array.from(data);
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     const at = `element (${Math.floor(bad / cols)}, ${bad % cols})`;
