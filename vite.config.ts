@@ -11,6 +11,8 @@ export default defineConfig(({ command }) => ({
   // The bundled digits (data/mnist15.bin) at the site's root in development; `reclink lab`
   // serves the package's copy there, so the build does not carry a second one.
   publicDir: command === 'serve' ? here('./data') : false,
+  // csv-parse's Node build uses Buffer; its browser build carries its own.
+  resolve: { alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' } },
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,

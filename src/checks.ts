@@ -1,4 +1,5 @@
 import { ReclinkError } from './errors.js';
+import { describe } from './io/describe.js';
 
 // Checks of hyperparameters and options: a value that cannot work is a usage error (exit
 // code 2) that names it and says what was expected.
@@ -31,7 +32,8 @@ function fail(name: string, value: unknown, expected: string): never {
   throw new ReclinkError(`${name} is ${show(value)}, expected ${expected}`, 2);
 }
 
-/** A value as a message shows it: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON. */
-export function show(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value);
-}
+/**
+ * A value as a message shows it: numbers as JavaScript prints them (NaN, Infinity), the rest
+ * as JSON, cut short (values may come from a file: see `describe`).
+ */
+export const show = describe;

@@ -25,7 +25,8 @@ export { splitDataset, selectSamples, type SplitOptions, type Split } from './da
 export { parseCsv, readCsv } from './data/csv.js';
 export { parseIdx, readIdx } from './data/idx.js';
 export { readPngFolder } from './data/png-folder.js';
-export { imageSamples, checkPngSize, MAX_PNG_PIXELS, type DecodedImage } from './data/png-format.js';
+export { imageSamples, type DecodedImage } from './data/png-format.js';
+export { checkPng, checkImageData, MAX_PNG_SIDE, type PngLayout } from './data/png-check.js';
 export { parseNpySamples } from './data/npy-samples.js';
 export { MAX_DATASET_VALUES } from './data/checks.js';
 export { Normalizer, NORMALIZATIONS, type NormalizationName, type NormalizerJSON } from './data/normalize.js';
@@ -37,6 +38,8 @@ export {
   serializeSafetensors,
   matrixTensor,
   MAX_HEADER_BYTES,
+  MAX_TENSORS,
+  MAX_DIMENSIONS,
   type Safetensors,
   type SafetensorsTensor,
   type SafetensorsDType,

@@ -36,6 +36,22 @@ describe('loadDataset', () => {
     expect(() => loadDataset(path, 3)).toThrow(/element \(0, 1\) is NaN/);
   });
 
+  it('reads uint8 pixels alike from NPY, IDX and PNG: divided by 255', () => {
+    const pixels = [0, 51, 204, 255];
+    const dict = "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 4), }";
+    const header = `\x93NUMPY\x01\x00${String.fromCharCode(118)}\x00${dict.padEnd(117)}\n`; // NPY 1.0, padded to 128 bytes
+    const npy = loadDataset(folder.write('u8.npy', Uint8Array.from([...Buffer.from(header, 'latin1'), ...pixels])), 4);
+    const idx = loadDataset(folder.write('u8.idx', idxBytes(1, 2, 2, pixels)), 4);
+    const png = new PNG({ width: 2, height: 2 });
+    pixels.forEach((v, p) => png.data.set([v, v, v, 255], 4 * p));
+    mkdirSync(join(folder.path, 'u8-png'));
+    folder.write('u8-png/a.png', PNG.sync.write(png, { colorType: 0 }));
+    const image = loadDataset(join(folder.path, 'u8-png'), 4);
+    expect(Array.from(npy.x.data)).toEqual([0, 0.2, 0.8, 1].map(Math.fround));
+    expect(npy.x.data).toEqual(idx.x.data);
+    Array.from(image.x.data).forEach((v, i) => expect(v).toBeCloseTo(npy.x.data[i], 6));
+  });
+
   it('reads a folder as PNG images', () => {
     const pngs = join(folder.path, 'pngs');
     mkdirSync(pngs);

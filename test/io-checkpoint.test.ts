@@ -174,6 +174,8 @@ describe('reclink checkpoints: malformed', () => {
     [stateDict(net), { ...metadata, config: '[12]' }, 'the config in __metadata__ is [12], expected a JSON object'],
     [stateDict(net), { ...metadata, config: JSON.stringify({ ...net.config, cycles: 0 }) }, 'its config field cycles is 0, expected an integer from 1 to 64'],
     [stateDict(net), { ...metadata, config: JSON.stringify({ ...net.config, hiddenSize: 5 }) }, 'tensor input.weight has shape [4, 12], expected [5, 12]'],
+    [stateDict(net), { ...metadata, config: `{"init": ${'['.repeat(10_000)}${']'.repeat(10_000)}}` }, `its config field init is ${'['.repeat(80)}..., expected torch, he, xavier`],
+    [stateDict(net), { ...metadata, config: JSON.stringify({ ...net.config, cycles: '1'.repeat(1_000_000) }) }, `its config field cycles is "${'1'.repeat(79)}..., expected an integer from 1 to 64`],
     [new Map([...stateDict(net), ['link.bias', matrixTensor(fromValues(1, 4, [0, 0, 0, 0]), [4])]]), metadata, 'unexpected tensor "link.bias"; the model has input.weight, input.bias, link.weight, rec.weight, rec.bias, output.weight, output.bias'],
     [new Map([...stateDict(net), ['optimizer.x', matrixTensor(fromValues(1, 1, [0]), [1, 1, 1])]]), metadata, 'tensor "optimizer.x" has shape [1, 1, 1], expected a vector or a matrix'],
   ];

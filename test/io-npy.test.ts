@@ -62,10 +62,10 @@ describe('NPY round trip', () => {
     expect(parseNpy(npy("{'shape':(1,1),'fortran_order':False,'descr':'<f4'}", new Uint8Array(4)), 'x').shape).toEqual([1, 1]);
   });
 
-  it('reads a float32 matrix from uint8 (values kept 0..255) and from float64', () => {
+  it('reads a float32 matrix from uint8 pixels (divided by 255, as IDX and PNG) and from float64', () => {
     const u8 = join(dir, 'u8.npy');
     writeFileSync(u8, npy(dict('|u1', '(2, 2)'), Uint8Array.from([0, 1, 128, 255])));
-    expect(readNpyMatrix(u8)).toEqual({ rows: 2, cols: 2, data: Float32Array.from([0, 1, 128, 255]) });
+    expect(readNpyMatrix(u8)).toEqual({ rows: 2, cols: 2, data: Float32Array.from([0, 1 / 255, 128 / 255, 1]) });
     const f8 = join(dir, 'f8.npy');
     writeNpy(f8, fromValues(1, 2, [0.1, 2], 'float64'));
     expect(readNpyMatrix(f8)).toEqual({ rows: 1, cols: 2, data: Float32Array.from([0.1, 2]) });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_HEADER_BYTES, parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors, type TensorToWrite } from '../src/io/safetensors.js';
+import { MAX_DIMENSIONS, MAX_HEADER_BYTES, MAX_TENSORS, parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensors, type TensorToWrite } from '../src/io/safetensors.js';
 import { Random } from '../src/random.js';
 import { bits, expectOnlyReclinkErrors, firstBitDifference, reclinkError, temporaryFolder } from './io-helpers.js';
 
@@ -18,6 +18,12 @@ function sample(): Map<string, TensorToWrite> {
     ['scalar', { shape: [], data: Float32Array.from([7]) }],
   ]);
 }
+
+/** A JSON list nested 10,000 deep, [[[…]]] (deeper than JSON.stringify can write). */
+const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+
+/** A safetensors file whose header is the JSON `text`. */
+const fromText = (text: string): Uint8Array => withHeader(new TextEncoder().encode(text), new Uint8Array(0));
 
 /** A safetensors file from a header (any JSON value) and data bytes, padded as the reference pads. */
 function build(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array {
@@ -110,7 +116,11 @@ describe('safetensors: malformed files', () => {
     ['data that no tensor covers', build({ a: tensor({}) }, f32(3)), 'data bytes 8 to 12 belong to no tensor'],
     ['metadata that is not an object', build({ __metadata__: ['a'] }), '__metadata__ is ["a"], expected an object of strings'],
     ['a metadata value that is not a string', build({ __metadata__: { epoch: 3 } }), '__metadata__ value "epoch" is 3, expected a string'],
-    ['a hostile name', build({ ['x\n'.repeat(100)]: 5 }), 'tensor "x\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\nx\\n... is 5, expected an object with dtype, shape and data_offsets'],
+    ['a hostile name', build({ ['x\n'.repeat(100)]: 5 }), `tensor "${'x\\n'.repeat(26)}x... is 5, expected an object with dtype, shape and data_offsets`],
+    ['a tensor of 9 dimensions', build({ w: tensor({ shape: [1, 1, 1, 1, 1, 1, 1, 1, 2] }) }, f32(2)), `tensor "w" has 9 dimensions, expected at most ${MAX_DIMENSIONS} (reclink's limit)`],
+    ['a header nested 10,000 deep', fromText(DEEP), `header is ${'['.repeat(80)}..., expected a JSON object`],
+    ['a tensor nested 10,000 deep', fromText(`{"w": ${DEEP}}`), `tensor "w" is ${'['.repeat(80)}..., expected an object with dtype, shape and data_offsets`],
+    ['metadata nested 10,000 deep', fromText(`{"__metadata__": {"a": ${DEEP}}}`), `__metadata__ value "a" is ${'['.repeat(80)}..., expected a string`],
   ];
   for (const [what, bytes, message] of cases) {
     it(`refuses ${what} with one line`, () => {
@@ -119,6 +129,28 @@ describe('safetensors: malformed files', () => {
       expect(error.exitCode).toBe(1);
     });
   }
+
+  it('refuses a header of more tensors than the limit before parsing it', () => {
+    const entries = Array.from({ length: MAX_TENSORS + 1 }, (_, i) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const bytes = withHeader(new TextEncoder().encode(`{${entries.join(',')}}`), new Uint8Array(0));
+    expect(reclinkError(() => parse(bytes)).message).toBe(
+      `x.safetensors: header has over ${MAX_TENSORS} entries, expected at most ${MAX_TENSORS} tensors and __metadata__ (reclink's limit)`,
+    );
+    // Colons inside names (after an escaped quote too) are not counted.
+    const name = `w"${':'.repeat(MAX_TENSORS + 1)}`;
+    const tricky = { __metadata__: { [name]: name }, [name]: tensor({ shape: [1], data_offsets: [0, 4] }) };
+    expect([...parseSafetensors(build(tricky, f32(1)), 'x').tensors.keys()]).toEqual([name]);
+    const atLimit = Array.from({ length: MAX_TENSORS }, (_, i) => [`t${i}`, tensor({ shape: [0], data_offsets: [0, 0] })]);
+    expect(parseSafetensors(build(Object.fromEntries(atLimit)), 'x').tensors.size).toBe(MAX_TENSORS);
+  });
+
+  it('quotes at most 80 characters of a value, however long', () => {
+    const huge = 'y'.repeat(1_000_000);
+    for (const header of [{ [huge]: 1 }, { w: tensor({ dtype: huge }) }, { w: tensor({ shape: Array(300_000).fill(7) }) }]) {
+      const message = reclinkError(() => parse(build(header, f32(2)))).message;
+      expect(message.length, message).toBeLessThan(200);
+    }
+  });
 
   it('refuses random bytes, and random corruptions of a good file, with one-line errors only', () => {
     const random = Random.fromSeed(7);

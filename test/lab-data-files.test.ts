@@ -7,9 +7,16 @@ import { serializeNpy } from '../src/io/npy-format.js';
 import { bundledDataset, fileDataset } from '../src/lab/data-files.js';
 import type { LabFile } from '../src/lab/protocol.js';
 import { fromValues } from '../src/linalg/matrix.js';
+import { IEND, idat, ihdr, pngFile } from './data-files.js';
 
 const file = (name: string, content: string | Uint8Array): LabFile => ({ name, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content });
 const csvRows = (rows: number, cols = 225): string => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => ((r + c) % 10) / 10).join(',')).join('\n');
+
+/** A grey PNG file of the size in its name (`a-30x30.png`), black. */
+function png(name: string): LabFile {
+  const [, height, width] = /(\d+)x(\d+)/.exec(name)?.map(Number) ?? [];
+  return file(name, pngFile([ihdr(width, height, 8, 0), idat(new Uint8Array(height * (1 + width))), IEND]));
+}
 
 /** A stand-in for the browser's decoder: a grey image of the size in the file's name (`a-30x30.png`), pixel value = its index mod 256. */
 async function decodeBySize(f: LabFile): Promise<DecodedImage> {
@@ -52,27 +59,26 @@ describe('the lab data loaders', () => {
   });
 
   it('reads PNG images in the order of their names, resampling square ones, and refuses others', async () => {
-    const images = ['c-15x15.png', 'a-30x30.png', 'b-15x15.png', 'd-15x15.png', 'e-15x15.png'].map((name) => file(name, new Uint8Array(8)));
+    const images = ['c-15x15.png', 'a-30x30.png', 'b-15x15.png', 'd-15x15.png', 'e-15x15.png'].map(png);
     const data = await fileDataset(images, 225, decodeBySize);
     expect([data.name, data.train.rows, data.validation.rows]).toEqual(['5 PNG images', 4, 1]);
     const reversed = await fileDataset([...images].reverse(), 225, decodeBySize);
     expect(reversed.train.data).toEqual(data.train.data);
-    expect(await error(fileDataset([file('wide-10x20.png', new Uint8Array(8)), file('x-15x15.png', new Uint8Array(8))], 225, decodeBySize))).toMatch(
+    expect(await error(fileDataset([png('wide-10x20.png'), png('x-15x15.png')], 225, decodeBySize))).toMatch(
       /^wide-10x20\.png: images are 10x20 \(200 pixels\), the model expects 225 \(inputSize\)/,
     );
   });
 
-  it('refuses a PNG whose header claims a huge image before decoding it', async () => {
-    const header = new Uint8Array(24);
-    header.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
-    new DataView(header.buffer).setUint32(16, 100_000);
-    new DataView(header.buffer).setUint32(20, 100_000);
+  it('refuses a PNG whose header claims a huge image, or that is corrupt, before decoding it', async () => {
     let decoded = 0;
     const count = async (f: LabFile): Promise<DecodedImage> => {
       decoded++;
       return decodeBySize(f);
     };
-    expect(await error(fileDataset([file('bomb.png', header)], 225, count))).toBe('bomb.png: a 100000x100000 image, expected at most 16777216 pixels');
-    expect(decoded).toBe(0);
+    const bomb = pngFile([ihdr(100_000, 100_000, 8, 0), idat([0]), IEND]);
+    expect(await error(fileDataset([file('bomb.png', bomb)], 225, count))).toBe("bomb.png: a 100000x100000 image, expected at most 1024 pixels a side (reclink's limit)");
+    const noData = pngFile([ihdr(15, 15, 8, 0), IEND]);
+    expect(await error(fileDataset([png('a-15x15.png'), file('b.png', noData)], 225, count))).toBe('b.png: no IDAT chunk: the image has no pixel data');
+    expect(decoded).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import { BUNDLED, loadDataset } from '../data/dataset.js';
 import { NORMALIZATIONS, Normalizer, type NormalizationName } from '../data/normalize.js';
 import { splitDataset, type Split } from '../data/split.js';
 import { ReclinkError } from '../errors.js';
+import { describe } from '../io/describe.js';
 
 /** Where a run's samples come from and how they are split and scaled, as its config.json keeps it. */
 export interface DataSettings {
@@ -46,12 +47,12 @@ export function checkDataSettings(value: unknown, file: string): DataSettings {
   const fields: Record<string, unknown> = { ...value };
   const integer = (name: string, min: number): number => {
     const v = fields[name];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw fail(`have ${name} ${JSON.stringify(v)}, expected an integer ≥ ${min}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw fail(`have ${name} ${describe(v)}, expected an integer ≥ ${min}`);
     return v;
   };
   const { source, normalize } = fields;
-  if (typeof source !== 'string' || source === '') throw fail(`have source ${JSON.stringify(source)}, expected a path or "${BUNDLED}"`);
+  if (typeof source !== 'string' || source === '') throw fail(`have source ${describe(source)}, expected a path or "${BUNDLED}"`);
   const kind = NORMALIZATIONS.find((n) => n === normalize);
-  if (kind === undefined) throw fail(`have normalize ${JSON.stringify(normalize)}, expected ${NORMALIZATIONS.join(', ')}`);
+  if (kind === undefined) throw fail(`have normalize ${describe(normalize)}, expected ${NORMALIZATIONS.join(', ')}`);
   return { source, trainSize: integer('trainSize', 1), testSize: integer('testSize', 1), splitSeed: integer('splitSeed', -(2 ** 31)), normalize: kind };
 }

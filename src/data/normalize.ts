@@ -1,4 +1,5 @@
 import { ReclinkError } from '../errors.js';
+import { describe } from '../io/describe.js';
 import { dtypeOf, zeros, type Matrix } from '../linalg/matrix.js';
 
 /** How samples are scaled before the model sees them. */
@@ -61,7 +62,7 @@ export class Normalizer {
   static fromJSON(json: unknown): Normalizer {
     if (!isNormalizerJSON(json)) {
       throw new ReclinkError(
-        `normaliser ${JSON.stringify(json)?.slice(0, 80)} is not valid, expected {"kind": "none"}, ` +
+        `normaliser ${describe(json)} is not valid, expected {"kind": "none"}, ` +
           '{"kind": "minmax", "min", "max"} or {"kind": "standardize", "mean", "std"} with finite numbers',
       );
     }

@@ -1,26 +1,13 @@
-import { ReclinkError } from '../errors.js';
 import { zeros } from '../linalg/matrix.js';
 import { checkSampleCount } from './checks.js';
 import type { Dataset } from './dataset.js';
 import { fitImages, type ImageFit } from './image-fit.js';
-import type { ImageSize } from './resample.js';
 
 /** A decoded image: RGBA bytes, 4 a pixel, row-major (what pngjs and a canvas give). */
 export interface DecodedImage {
   readonly width: number;
   readonly height: number;
   readonly data: ArrayLike<number>;
-}
-
-/** The most pixels an image may have: a PNG's header may claim any size, and decoding allocates it. */
-export const MAX_PNG_PIXELS = 2 ** 24;
-
-/** Throws before decoding when the size in a PNG's header is above `MAX_PNG_PIXELS`. */
-export function checkPngSize(bytes: Uint8Array, file: string): void {
-  const claimed = claimedSize(bytes);
-  if (claimed && claimed.width * claimed.height > MAX_PNG_PIXELS) {
-    throw new ReclinkError(`${file}: a ${claimed.height}x${claimed.width} image, expected at most ${MAX_PNG_PIXELS} pixels`);
-  }
 }
 
 /**
@@ -43,13 +30,6 @@ export function imageSamples(files: readonly string[], inputSize: number, source
   const [first, ...others] = [...fits.values()].map((fit) => fit.size);
   const sameSize = others.every((size) => size.height === first.height && size.width === first.width);
   return sameSize ? { x, imageSize: first, source } : { x, source };
-}
-
-/** The size in a PNG's IHDR chunk (always the first, at byte 8), when it is there. */
-function claimedSize(bytes: Uint8Array): ImageSize | undefined {
-  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 /** BT.601 luma of an RGBA image, in [0, 1]. */

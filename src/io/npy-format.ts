@@ -14,9 +14,9 @@ import { parsePythonDict, type PythonValue } from './python-literal.js';
  *               (ASCII; UTF-8 in 3.0), padded with spaces and a newline to a multiple of 64
  *     the rest  the values, row-major
  *
- * reclink reads 2-D arrays in C order of `<f4`, `<f8` or `|u1` (also written `<u1`) and
- * writes version 1.0. Every field is checked; a header is at most numpy's own limit of
- * 10,000 bytes.
+ * reclink reads 2-D arrays in C order of `<f4`, `<f8` or `|u1` (also written `<u1`: pixels,
+ * which `npyMatrix` divides by 255) and writes version 1.0. Every field is checked; a header
+ * is at most numpy's own limit of 10,000 bytes.
  */
 
 /** The element types reclink reads from NPY files. */
@@ -39,12 +39,12 @@ const ITEM_SIZE: Record<NpyDType, number> = { float32: 4, float64: 8, uint8: 1 }
 const ALIGNMENT = 64;
 
 /**
- * An NPY array as a float32 matrix. uint8 values stay 0..255; every value must be finite in
- * float32 (a NaN, an infinity or a float64 beyond float32's range is refused); `source`
- * names the file in errors.
+ * An NPY array as a float32 matrix. uint8 values are pixels, divided by 255 into [0, 1] as
+ * IDX and PNG images are; every value must be finite in float32 (a NaN, an infinity or a
+ * float64 beyond float32's range is refused); `source` names the file in errors.
  */
 export function npyMatrix({ shape: [rows, cols], data }: NpyArray, source: string): Matrix {
-  const values = data instanceof Float32Array ? data : Float32Array.from(data);
+  const values = data instanceof Uint8Array ? Float32Array.from(data, (v) => v / 255) : data instanceof Float32Array ? data : Float32Array.from(data);
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     const at = `element (${Math.floor(bad / cols)}, ${bad % cols})`;

@@ -14,8 +14,9 @@ import { describe } from './describe.js';
  *
  * reclink writes F32 and reads F32 and F64. Reading trusts nothing: every field is
  * checked, the tensors must tile the data exactly, and a header is at most
- * `MAX_HEADER_BYTES`, so hostile bytes give one ReclinkError line, never a crash, a hang
- * or a huge allocation. (Typed arrays are read in the host's byte order: little-endian on
+ * `MAX_HEADER_BYTES` of at most `MAX_TENSORS` tensors of at most `MAX_DIMENSIONS`
+ * dimensions, so hostile bytes give one ReclinkError line, never a crash, a hang or a huge
+ * allocation. (Typed arrays are read in the host's byte order: little-endian on
  * every platform Node supports.)
  */
 
@@ -45,6 +46,17 @@ export interface Safetensors {
 
 /** The largest header reclink reads (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * The most entries (tensors, and `__metadata__`) a header may list: a checkpoint has a few
+ * dozen, a trace of 64 cycles about 200. Counted before the header is parsed.
+ */
+export const MAX_TENSORS = 10_000;
+
+/** The most dimensions a tensor may have (reclink's have one or two). */
+export const MAX_DIMENSIONS = 8;
+
+const [QUOTE, BACKSLASH, COLON, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] = [...'"\\:{}[]'].map((c) => c.charCodeAt(0));
 
 const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: 4, F64: 8 };
 const METADATA_KEY = '__metadata__';
@@ -119,6 +131,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
 }
 
 function parseHeader(bytes: Uint8Array, fail: (what: string) => ReclinkError): Record<string, unknown> {
+  if (countEntries(bytes, MAX_TENSORS) > MAX_TENSORS) throw fail(`header has over ${MAX_TENSORS} entries, expected at most ${MAX_TENSORS} tensors and __metadata__ (reclink's limit)`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -133,6 +146,28 @@ function parseHeader(bytes: Uint8Array, fail: (what: string) => ReclinkError): R
   }
   if (!isRecord(header)) throw fail(`header is ${describe(header)}, expected a JSON object`);
   return header;
+}
+
+/**
+ * The number of entries of the header's top-level object (its colons at depth 1), counted on
+ * the bytes without parsing them, up to `limit` + 1. In UTF-8 no byte of a multi-byte
+ * character is ASCII, so the structure's bytes are found as they are.
+ */
+function countEntries(bytes: Uint8Array, limit: number): number {
+  let depth = 0;
+  let entries = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length && entries <= limit; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === COLON && depth === 1) entries++;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+    else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+  }
+  return entries;
 }
 
 function parseMetadata(value: unknown, fail: (what: string) => ReclinkError): Record<string, string> {
@@ -150,6 +185,7 @@ function parseEntry(name: string, value: unknown, dataLength: number, fail: (wha
   const { dtype, shape, data_offsets: offsets } = value;
   if (dtype !== 'F32' && dtype !== 'F64') throw fail(`${what} has dtype ${describe(dtype)}, expected F32 or F64`);
   if (!isIntegerList(shape)) throw fail(`${what} has shape ${describe(shape)}, expected a list of non-negative integers`);
+  if (shape.length > MAX_DIMENSIONS) throw fail(`${what} has ${shape.length} dimensions, expected at most ${MAX_DIMENSIONS} (reclink's limit)`);
   if (!isIntegerList(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
     throw fail(`${what} has data_offsets ${describe(offsets)}, expected [begin, end] with 0 <= begin <= end`);
   }

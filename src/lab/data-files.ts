@@ -2,7 +2,8 @@ import { parseCsv } from '../data/csv-format.js';
 import type { Dataset } from '../data/dataset.js';
 import { parseMnist15 } from '../data/mnist15-format.js';
 import { parseNpySamples } from '../data/npy-samples.js';
-import { checkPngSize, imageSamples, type DecodedImage } from '../data/png-format.js';
+import { checkPng } from '../data/png-check.js';
+import { imageSamples, type DecodedImage } from '../data/png-format.js';
 import { splitDataset } from '../data/split.js';
 import { ReclinkError } from '../errors.js';
 import type { LabFile } from './protocol.js';
@@ -53,7 +54,7 @@ async function pngDataset(files: readonly LabFile[], inputSize: number, decodePn
   const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const decoded = new Map<string, DecodedImage>();
   for (const file of sorted) {
-    checkPngSize(file.bytes, file.name);
+    checkPng(file.bytes, file.name);
     decoded.set(file.name, await decodePng(file));
   }
   const source = `${files.length} PNG image${files.length === 1 ? '' : 's'}`;

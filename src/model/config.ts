@@ -1,6 +1,6 @@
 import type { ActivationName } from '../linalg/backend.js';
 import { ReclinkError } from '../errors.js';
-import { checkInteger } from '../checks.js';
+import { checkInteger, show } from '../checks.js';
 
 /** How the weights are drawn: PyTorch's `nn.Linear` default U(±1/√fan_in), He or Xavier. */
 export type InitName = 'torch' | 'he' | 'xavier';
@@ -61,5 +61,5 @@ export function linkWidth(config: RecLinkConfig): number {
 }
 
 function fail(field: keyof RecLinkConfig, value: unknown, expected: string): never {
-  throw new ReclinkError(`config field ${field} is ${JSON.stringify(value)}, expected ${expected}`, 2);
+  throw new ReclinkError(`config field ${field} is ${show(value)}, expected ${expected}`, 2);
 }

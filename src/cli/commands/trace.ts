@@ -23,7 +23,7 @@ export function registerTrace(program: Command): void {
     .command('trace')
     .description('run one forward and backward pass on a batch and write every intermediate (A_in ... delta_in, grad.*) to a safetensors file')
     .requiredOption('--model <path>', 'the model: a reclink checkpoint, or a plain safetensors file of its tensors')
-    .requiredOption('--input <path>', 'the batch X: a 2-D NPY array, one sample a row (float32, float64 or uint8)')
+    .requiredOption('--input <path>', 'the batch X: a 2-D NPY array, one sample a row (float32, float64, or uint8 pixels, divided by 255)')
     .requiredOption('--out <path>', 'the trace to write (.safetensors)')
     .option('--json', 'print the loss and every tensor (name, shape, L2 norm) as JSON');
   addConfigFlags(command)
