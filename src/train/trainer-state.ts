@@ -107,7 +107,9 @@ function checkSteps(json: TrainerJson, shape: ResumeShape): void {
   const samples = Math.min(stepInEpoch * shape.batchSize, shape.trainSize);
   if (epochSamples !== samples) bad('epochSamples', epochSamples, `${samples} (${stepInEpoch} batches of ${shape.batchSize} of the ${shape.trainSize} samples)`);
   const most = epochSamples * shape.maxSampleLoss;
-  if (!isLoss(json.epochLoss, most)) bad('epochLoss', json.epochLoss, `a finite number from 0 to ${most.toPrecision(3)} (the largest loss of ${epochSamples} samples)`);
+  if (!isLoss(json.epochLoss, most)) {
+    bad('epochLoss', json.epochLoss, epochSamples === 0 ? '0 (no step of the epoch is done)' : `a finite number from 0 to ${most.toPrecision(3)} (the largest loss of ${epochSamples} samples)`);
+  }
 }
 
 /** The epochs' records, the best of them and early stopping's counter. */
