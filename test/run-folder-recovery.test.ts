@@ -140,6 +140,7 @@ describe('one process at a time trains in a run folder', () => {
     writeFileSync(join(folder, '.lock'), JSON.stringify({ pid, host: hostname() }));
     const result = resume('stale', '--epochs', '4');
     expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe(''); // and a healthy folder has nothing to catch up on
     expect(listing('stale')).toEqual(COMPLETE);
   });
 

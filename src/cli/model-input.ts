@@ -21,7 +21,7 @@ export interface ModelInput {
 
 /**
  * What `eval` and `reconstruct` work on. `model` is a checkpoint (a run's, or any reclink or
- * plain safetensors file) or a run folder (its best.safetensors). `data` is any data
+ * plain safetensors file) or a run folder (see `modelPath`). `data` is any data
  * `loadDataset` reads, every sample of it; without it, the test part of the data the run
  * trained on.
  */

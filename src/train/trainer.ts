@@ -233,8 +233,8 @@ export class Trainer {
   /** Continues from a state saved by `state()` (same batch size and training data); a bad state changes nothing. */
   restore(state: TrainerState): void {
     const { json, tensors } = state;
-    const { batchSize } = this.options;
-    checkTrainerJson(json, { batchSize, trainSize: this.train.rows, stepsPerEpoch: this.stepsPerEpoch, maxSampleLoss: maxSampleLoss(this.net.config.inputSize, this.net.dtype) });
+    const shape = { batchSize: this.options.batchSize, trainSize: this.train.rows, stepsPerEpoch: this.stepsPerEpoch };
+    checkTrainerJson(json, { ...shape, maxSampleLoss: maxSampleLoss(this.net.config.inputSize, this.net.dtype) });
     const bestTargets = json.best ? prefixed('best.', this.bestWeightsSnapshot.saved) : {};
     checkMatrices(tensors, { ...this.weights, ...bestTargets });
     this.optimizer.loadState({ tensors, json: json.optimizer });
@@ -339,16 +339,16 @@ export class Trainer {
     const p = this.progress;
     const epoch = p.epochsDone + 1;
     const beforeUpdate = quantity === 'loss' || quantity === 'gradient norm';
-    const found = quantity === 'weight norm' || beforeUpdate ? p.stepInEpoch + 1 : p.stepInEpoch; // progress counts a step after its update
+    const step = quantity === 'weight norm' || beforeUpdate ? p.stepInEpoch + 1 : p.stepInEpoch; // progress counts a step after its update
     if (!beforeUpdate) this.progress = this.checkpoint.restore();
     const keptStep = this.progress.globalStep;
     this.divergenceRecord = {
       quantity,
       value,
       epoch,
-      step: found,
+      step,
       keptStep,
-      message: `training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${found}; kept the weights from after step ${keptStep}`,
+      message: `training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; kept the weights from after step ${keptStep}`,
     };
     this.outcome = 'diverged';
     this.events.emit('diverged', this.divergenceRecord);

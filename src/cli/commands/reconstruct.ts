@@ -23,7 +23,7 @@ export function registerReconstruct(program: Command): void {
   program
     .command('reconstruct')
     .description('draw samples beside their reconstructions in a PNG image')
-    .requiredOption('--model <path>', 'a checkpoint (a run\'s, or any reclink or plain safetensors file), or a run folder (its best.safetensors)')
+    .requiredOption('--model <path>', 'a checkpoint (a run\'s, or any reclink or plain safetensors file), or a run folder (its best.safetensors; last.safetensors before an epoch is validated)')
     .option('--data <path>', DATA_FLAG_HELP)
     .requiredOption('--out <path>', 'the image to write (.png)')
     .option('--count <N>', 'samples to draw', positiveInteger, 32)
