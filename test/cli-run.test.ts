@@ -30,7 +30,9 @@ describe('RunFolder', () => {
 
   it('refuses a name in use or not a folder name (usage errors), and a runs folder it cannot make', () => {
     const runs = join(dir, 'b');
-    RunFolder.create(runs, 'taken');
+    const first = RunFolder.create(runs, 'taken');
+    first.writeText('config.json', '{}');
+    first.release();
     const taken = reclinkError(() => RunFolder.create(runs, 'taken'));
     expect([taken.message, taken.exitCode]).toEqual([`${join(runs, 'taken')} exists already: choose another --name, or continue that run with --resume ${join(runs, 'taken')}`, 2]);
     expect(reclinkError(() => RunFolder.create(runs, '../x')).exitCode).toBe(2);
@@ -40,8 +42,13 @@ describe('RunFolder', () => {
 
   it('finds the checkpoint to resume and the model to evaluate, from a folder or a file', () => {
     const folder = RunFolder.create(join(dir, 'c'), 'r');
-    expect(RunFolder.ofCheckpoint(folder.path)).toEqual({ folder, checkpoint: folder.file('last.safetensors') });
+    const { folder: found, checkpoint } = RunFolder.ofCheckpoint(folder.path);
+    expect([found.path, checkpoint]).toEqual([folder.path, folder.file('last.safetensors')]);
     expect(RunFolder.ofCheckpoint(folder.file('last.safetensors')).folder.path).toBe(folder.path);
+    expect(reclinkError(() => modelPath(folder.path)).message).toBe(`${folder.path} has no best.safetensors or last.safetensors, expected a run folder with a checkpoint`);
+    writeFileSync(folder.file('last.safetensors'), '');
+    expect(modelPath(folder.path)).toBe(folder.file('last.safetensors')); // before the first epoch is validated
+    writeFileSync(folder.file('best.safetensors'), '');
     expect(modelPath(folder.path)).toBe(folder.file('best.safetensors'));
     expect(modelPath(folder.file('last.safetensors'))).toBe(folder.file('last.safetensors'));
   });

@@ -48,7 +48,7 @@ export function loadModelInput(model: string, data: string | undefined): ModelIn
 }
 
 /** The `--model` flag of the commands that read a model. */
-export const MODEL_FLAG_HELP = "a checkpoint (a run's, or any reclink or plain safetensors file), or a run folder (its best.safetensors)";
+export const MODEL_FLAG_HELP = "a checkpoint (a run's, or any reclink or plain safetensors file), or a run folder (its best.safetensors; last.safetensors before an epoch is validated)";
 
 /** The `--data` flag of `eval` and `reconstruct`. */
 export const DATA_FLAG_HELP = 'the samples: a .csv, .npy or IDX file, a folder of PNG images, or "bundled" (default: the test part of the data the run trained on)';

@@ -1,8 +1,10 @@
 import { Normalizer } from '../data/normalize.js';
 import { checkErrorQuantiles, type ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
+import { readBytes } from '../io/bytes.js';
 import { loadCheckpoint, saveCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
 import type { Matrix } from '../linalg/matrix.js';
+import { DEFAULT_CONFIG, resolveConfig, type RecLinkConfig } from '../model/config.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { resolveTrainingSettings, type TrainingSettings } from '../train/settings.js';
 import type { TrainerJson, TrainerState } from '../train/trainer-state.js';
@@ -31,6 +33,8 @@ export interface RunSettings {
 export interface ResumePoint {
   state: TrainerState;
   epochSeconds: number[];
+  /** The checkpoint it was read from. */
+  source: string;
 }
 
 /** What a run checkpoint holds. */
@@ -50,29 +54,38 @@ export interface RunCheckpoint {
 export interface RunCheckpointContent {
   normalizer: Normalizer;
   run: RunSettings;
-  resume?: ResumePoint;
+  resume?: Omit<ResumePoint, 'source'>;
   errorQuantiles?: ErrorQuantiles;
 }
 
-/** Writes `net` and `content` to `path`, atomically. */
+/** Writes `net` and `content` to `path`, atomically; a number that is not finite, in a tensor or the metadata, is refused. */
 export function saveRunCheckpoint(path: string, net: RecLinkNet, content: RunCheckpointContent): void {
-  const metadata: Record<string, string> = { normalizer: JSON.stringify(content.normalizer.toJSON()), run: JSON.stringify(content.run) };
+  const json = (key: string, value: unknown): string => finiteJson(value, `cannot write ${path}: the ${key}`);
+  const metadata: Record<string, string> = { normalizer: json('normalizer', content.normalizer.toJSON()), run: json('run', content.run) };
   const tensors = new Map<string, Matrix>();
   if (content.resume) {
     const { state, epochSeconds } = content.resume;
     const weights = new Set(net.parameters.map((p) => p.name));
     for (const [name, m] of Object.entries(state.tensors)) if (!weights.has(name)) tensors.set(name, m);
-    metadata.trainer = JSON.stringify(state.json);
-    metadata.epoch_seconds = JSON.stringify(epochSeconds);
+    metadata.trainer = json('trainer', state.json);
+    metadata.epoch_seconds = json('epoch_seconds', epochSeconds);
   }
-  if (content.errorQuantiles) metadata.error_quantiles = JSON.stringify(content.errorQuantiles);
+  if (content.errorQuantiles) metadata.error_quantiles = json('error_quantiles', content.errorQuantiles);
   saveCheckpoint(path, net, { tensors, metadata });
+}
+
+/** `value` as JSON, which would write NaN and ±Infinity as null: those throw, `what` saying where. */
+function finiteJson(value: unknown, what: string): string {
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new ReclinkError(`${what} has ${key === '' ? '' : `${key} `}${v}, expected finite numbers`);
+    return v;
+  });
 }
 
 /** Reads any checkpoint `loadCheckpoint` reads, with what a run wrote beside its weights. */
 export function loadRunCheckpoint(path: string, options: LoadCheckpointOptions = {}): RunCheckpoint {
   const { net, extraTensors, metadata } = loadCheckpoint(path, options);
-  const field = (key: string): unknown => (metadata[key] === undefined ? undefined : parseJson(metadata[key], key, path));
+  const field = (key: string): unknown => (metadata[key] === undefined ? undefined : parseJson(metadata[key], path, `the metadata ${key}`));
   const normalizerJson = field('normalizer');
   const normalizer = inFile(path, () => Normalizer.fromJSON(normalizerJson ?? { kind: 'none' }));
   const run = field('run');
@@ -82,9 +95,23 @@ export function loadRunCheckpoint(path: string, options: LoadCheckpointOptions =
     net,
     normalizer,
     run: run === undefined ? null : checkRunSettings(run, path),
-    resume: trainer === undefined ? null : { state: trainerState(trainer, extraTensors, net, path), epochSeconds: epochSeconds(field('epoch_seconds'), path) },
+    resume: trainer === undefined ? null : { state: trainerState(trainer, extraTensors, net, path), epochSeconds: epochSeconds(field('epoch_seconds'), path), source: path },
     errorQuantiles: quantiles === undefined ? null : checkErrorQuantiles(quantiles, path),
   };
+}
+
+/** A run's config.json: the model's config, the run's settings and the fitted normaliser, as indented JSON. */
+export function runConfigText(config: RecLinkConfig, run: RunSettings, normalizer: Normalizer): string {
+  return `${JSON.stringify({ model: config, ...run, normalizer: normalizer.toJSON() }, null, 2)}\n`;
+}
+
+/** The model's config and the run's settings in a run's config.json (`runConfigText`), checked. */
+export function readRunConfig(path: string): { config: RecLinkConfig; run: RunSettings } {
+  const json = parseJson(new TextDecoder().decode(readBytes(path)), path);
+  const model: unknown = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).model : undefined;
+  if (typeof model !== 'object' || model === null) throw new ReclinkError(`${path}: the model's config is missing`);
+  const fields = Object.fromEntries(Object.entries(model).filter(([key]) => key in DEFAULT_CONFIG));
+  return { config: inFile(path, () => resolveConfig(fields)), run: checkRunSettings(json, path) };
 }
 
 function checkRunSettings(value: unknown, path: string): RunSettings {
@@ -108,11 +135,11 @@ function epochSeconds(value: unknown, path: string): number[] {
   return value;
 }
 
-function parseJson(text: string, key: string, path: string): unknown {
+function parseJson(text: string, path: string, what = 'the file'): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ReclinkError(`${path}: the metadata ${key} is not valid JSON`);
+    throw new ReclinkError(`${path}: ${what} is not valid JSON`);
   }
 }
 

@@ -1,9 +1,10 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ReclinkError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { isTemporaryFile, writeFileAtomic } from '../io/atomic-write.js';
 import { fileError } from '../io/fs-errors.js';
 import type { EpochRecord } from '../train/events.js';
+import { LOCK_FILE, RunLock } from './run-lock.js';
 
 /** The files of a run folder `runs/<name>/`. */
 export const RUN_FILES = ['config.json', 'metrics.csv', 'last.safetensors', 'best.safetensors', 'report.html'] as const;
@@ -15,31 +16,41 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * `metrics.csv` (a row an epoch), `last.safetensors` (the latest state, to resume from),
  * `best.safetensors` (the best epoch's weights) and `report.html`. Every file is written
  * atomically: it is its old self or complete, never half-written.
+ *
+ * A process that trains into the folder holds its lock (`RunLock`, the file `.lock`) from
+ * `create` or `lock` to `release`; taking the lock removes the temporary files that a
+ * killed process left behind.
  */
 export class RunFolder {
+  private held: RunLock | null = null;
+
   private constructor(readonly path: string) {}
 
   /**
-   * Makes `<runsDir>/<name>`; without a name, the first free `run-1`, `run-2`, ... A named
-   * folder that exists already is refused: it belongs to another run.
+   * Makes `<runsDir>/<name>` and locks it; without a name, the first free `run-1`,
+   * `run-2`, ... A named folder that exists already is refused, as another run's, unless it
+   * holds nothing but what a killed start left behind (a lock, temporary files).
    */
   static create(runsDir: string, name?: string): RunFolder {
     if (name !== undefined && !NAME.test(name)) {
       throw new ReclinkError(`run name ${JSON.stringify(name)} is not a folder name, expected letters, digits, '.', '_' or '-'`, 2);
     }
     makeFolder(runsDir, true);
-    if (name !== undefined) {
-      const path = join(runsDir, name);
-      if (!makeFolder(path, false)) throw new ReclinkError(`${path} exists already: choose another --name, or continue that run with --resume ${path}`, 2);
-      return new RunFolder(path);
+    if (name === undefined) {
+      for (let n = 1; ; n++) {
+        const path = join(runsDir, `run-${n}`);
+        if (makeFolder(path, false)) return new RunFolder(path).lock();
+      }
     }
-    for (let n = 1; ; n++) {
-      const path = join(runsDir, `run-${n}`);
-      if (makeFolder(path, false)) return new RunFolder(path);
-    }
+    const path = join(runsDir, name);
+    const folder = new RunFolder(path);
+    if (makeFolder(path, false)) return folder.lock();
+    if (statOrNull(path)?.isDirectory() && folder.lock().holdsNothing()) return folder;
+    folder.release();
+    throw new ReclinkError(`${path} exists already: choose another --name, or continue that run with --resume ${path}`, 2);
   }
 
-  /** The run folder of `target`, a run folder or a checkpoint in one, and the checkpoint to resume from. */
+  /** The run folder of `target`, a run folder or a checkpoint in one, and the checkpoint to resume from (not locked). */
   static ofCheckpoint(target: string): { folder: RunFolder; checkpoint: string } {
     const isFolder = statOrNull(target)?.isDirectory() ?? false;
     const checkpoint = isFolder ? join(target, 'last.safetensors') : target;
@@ -51,9 +62,27 @@ export class RunFolder {
     return basename(this.path);
   }
 
+  /** Takes the folder's lock (a ReclinkError names the process that has it), then removes the temporary files a kill left. */
+  lock(): this {
+    this.held ??= RunLock.acquire(this.path);
+    for (const entry of this.entries()) if (RUN_FILES.some((file) => isTemporaryFile(entry, file))) rmSync(join(this.path, entry), { force: true });
+    return this;
+  }
+
+  /** Gives the lock up. */
+  release(): void {
+    this.held?.release();
+    this.held = null;
+  }
+
   /** The path of one of the run's files. */
   file(name: (typeof RUN_FILES)[number]): string {
     return join(this.path, name);
+  }
+
+  /** Whether the run's file `name` is there. */
+  has(name: (typeof RUN_FILES)[number]): boolean {
+    return statOrNull(this.file(name)) !== null;
   }
 
   writeText(name: (typeof RUN_FILES)[number], text: string): void {
@@ -62,14 +91,39 @@ export class RunFolder {
 
   /** metrics.csv: `epoch,train_loss,val_loss,val_mse,lr,seconds`, a row an epoch. */
   writeMetrics(history: readonly EpochRecord[], seconds: readonly number[]): void {
-    const rows = history.map((e, i) => [e.epoch, e.trainLoss, e.valLoss, e.valMse, e.lr, seconds[i].toFixed(3)].join(','));
-    this.writeText('metrics.csv', ['epoch,train_loss,val_loss,val_mse,lr,seconds', ...rows, ''].join('\n'));
+    this.writeText('metrics.csv', metricsText(history, seconds));
+  }
+
+  /** Whether the folder holds nothing but a lock and temporary files (of its files or its lock). */
+  private holdsNothing(): boolean {
+    return this.entries().every((entry) => entry === LOCK_FILE || [...RUN_FILES, LOCK_FILE].some((file) => isTemporaryFile(entry, file)));
+  }
+
+  private entries(): string[] {
+    try {
+      return readdirSync(this.path);
+    } catch (error) {
+      throw fileError('read', this.path, error);
+    }
   }
 }
 
-/** The best checkpoint of a run folder, or `path` itself when it is a file. */
+/** The text of metrics.csv for `history`, and the epochs' wall times. */
+export function metricsText(history: readonly EpochRecord[], seconds: readonly number[]): string {
+  const rows = history.map((e, i) => [e.epoch, e.trainLoss, e.valLoss, e.valMse, e.lr, seconds[i].toFixed(3)].join(','));
+  return ['epoch,train_loss,val_loss,val_mse,lr,seconds', ...rows, ''].join('\n');
+}
+
+/**
+ * The checkpoint of `path` to evaluate: a file is itself; a run folder gives its
+ * best.safetensors, or last.safetensors before any epoch has been validated (a run that
+ * diverged or was stopped in its first epoch).
+ */
 export function modelPath(path: string): string {
-  return statOrNull(path)?.isDirectory() ? join(path, 'best.safetensors') : path;
+  if (!statOrNull(path)?.isDirectory()) return path;
+  const found = ['best.safetensors', 'last.safetensors'].map((file) => join(path, file)).find((file) => statOrNull(file) !== null);
+  if (found === undefined) throw new ReclinkError(`${path} has no best.safetensors or last.safetensors, expected a run folder with a checkpoint`);
+  return found;
 }
 
 /** Makes a folder; returns false when it exists already (and `recursive` is not set). */

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
-import { errorQuantiles, sampleErrors, type ErrorQuantiles } from '../eval/scores.js';
+import { errorQuantiles, sampleErrors } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
 import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
@@ -13,7 +12,8 @@ import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
 import { Interrupted } from './error-line.js';
 import { showProgress, type ProgressMode, type Streams } from './progress.js';
-import { loadRunCheckpoint, saveRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
+import { loadRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
+import { RunFiles } from './run-files.js';
 import type { RunData } from './run-data.js';
 import type { RunFolder } from './run-folder.js';
 
@@ -49,13 +49,16 @@ export interface RunSummary {
 const REPORT_SAMPLES = 16;
 
 /**
- * Trains as `plan` says, writing the run folder as it goes: config.json first;
- * last.safetensors at the start and after every epoch; best.safetensors when an epoch is
- * the best; metrics.csv after every epoch; report.html at the end.
+ * Trains as `plan` says, writing the run folder (which the caller has locked) as it goes:
+ * config.json and metrics.csv first; last.safetensors at the start and after every epoch;
+ * best.safetensors when an epoch is the best; metrics.csv after every epoch; report.html at
+ * the end, however training ends. A resumed run first rewrites metrics.csv and
+ * best.safetensors if they are behind its checkpoint (a kill between an epoch's writes).
  *
- * Ctrl-C (SIGINT) stops after the current step, saves last.safetensors and throws
- * `Interrupted`. Divergence throws a ReclinkError; last.safetensors is then the last good
- * checkpoint, left as it was.
+ * Ctrl-C (SIGINT) stops after the current step, saves last.safetensors, writes the report
+ * (marked interrupted) and throws `Interrupted`. Divergence writes the report (marked
+ * diverged, for the weights of last.safetensors, the last good checkpoint, left as it was)
+ * and throws a ReclinkError.
  */
 export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Streams): Promise<RunSummary> {
   const started = performance.now();
@@ -73,18 +76,23 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
   const run: RunSettings = { data: data.settings, training };
   const options = { ...trainerOptions(training), gradients };
   const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), options);
-  const epochSeconds = plan.resume ? resume(trainer, plan.resume) : [];
+  const files = new RunFiles(folder, trainer, { normalizer, run }, plan.resume ? resume(trainer, plan.resume) : []);
   const last = folder.file('last.safetensors');
-  const saveLast = (errorQuantiles?: ErrorQuantiles): void =>
-    saveRunCheckpoint(last, net, { normalizer, run, resume: { state: trainer.state(), epochSeconds }, errorQuantiles });
+  const backend = backendName(net, gradients);
 
-  folder.writeText('config.json', `${JSON.stringify({ model: net.config, ...run, normalizer }, null, 2)}\n`);
-  if (!plan.resume) saveLast();
+  files.writeConfig();
+  if (plan.resume) {
+    const rewritten = files.catchUp();
+    if (rewritten.length > 0) streams.err.write(`brought ${rewritten.join(' and ')} of ${folder.path} up to date with its checkpoint\n`);
+  } else {
+    files.writeMetrics();
+    files.saveLast();
+  }
   trainer.on('epoch', (e) => {
-    epochSeconds.push(e.seconds);
-    saveLast();
-    if (e.best) saveRunCheckpoint(folder.file('best.safetensors'), net, { normalizer, run });
-    folder.writeMetrics(trainer.history, epochSeconds);
+    files.epochSeconds.push(e.seconds);
+    files.saveLast();
+    if (e.best) files.saveBest();
+    files.writeMetrics();
   });
 
   const endProgress = showProgress(trainer, mode, streams);
@@ -97,29 +105,22 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
 
   const { stopReason, divergence } = result;
   if (stopReason === 'requested') {
-    saveLast();
+    files.saveLast();
     const { epochsDone, stepInEpoch } = trainer.position;
-    throw new Interrupted(`interrupted after ${epochsDone} epochs and ${stepInEpoch} steps: saved ${last}; continue with reclink train --resume ${folder.path}`);
+    const message = `interrupted after ${epochsDone} epochs and ${stepInEpoch} steps: saved ${last}; continue with reclink train --resume ${folder.path}`;
+    writeReport(plan, trainer, { run, backend, shown: net, notice: message });
+    throw new Interrupted(message);
   }
   if (divergence) {
     const { quantity, value, epoch, step } = divergence;
-    throw new ReclinkError(`training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`);
+    const message = `training diverged: the ${quantity} was ${value} at epoch ${epoch}, step ${step}; the last good checkpoint is ${last}`;
+    writeReport(plan, trainer, { run, backend, shown: loadRunCheckpoint(last).net, notice: `${message}, whose weights this page shows` });
+    throw new ReclinkError(message);
   }
-  const trainErrors = sampleErrors(net, data.split.train.x, data.normalizer);
-  saveLast(errorQuantiles(trainErrors));
-  recordBestErrorQuantiles(plan, run);
-  const test = writeReport(plan, trainer, run, backendName(net, gradients), trainErrors);
+  const trainErrors = files.recordErrorQuantiles(split.train.x);
+  const test = writeReport(plan, trainer, { run, backend, shown: net, trainErrors });
   const seconds = (performance.now() - started) / 1000;
-  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend: backendName(net, gradients) };
-}
-
-/** Rewrites best.safetensors with the training errors' quantiles of its own weights. */
-function recordBestErrorQuantiles(plan: RunPlan, run: RunSettings): void {
-  const path = plan.folder.file('best.safetensors');
-  if (!existsSync(path)) return;
-  const best = loadRunCheckpoint(path, { backend: plan.net.backend }).net;
-  const { split, normalizer } = plan.data;
-  saveRunCheckpoint(path, best, { normalizer, run, errorQuantiles: errorQuantiles(sampleErrors(best, split.train.x, normalizer)) });
+  return { run: folder.path, stopReason, epochs: result.epochs, steps: result.steps, best: result.best, test, seconds, backend };
 }
 
 /** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
@@ -140,10 +141,15 @@ export function backendName(net: RecLinkNet, gradients: DataParallel | null = nu
 
 /** Puts `trainer` where the checkpoint left it; returns the epochs' wall times so far. */
 function resume(trainer: Trainer, point: ResumePoint): number[] {
-  trainer.restore(point.state);
+  try {
+    trainer.restore(point.state);
+  } catch (error) {
+    if (error instanceof ReclinkError) throw new ReclinkError(`${point.source}: ${error.message}`);
+    throw error;
+  }
   const { epochsDone } = trainer.position;
   if (point.epochSeconds.length !== epochsDone) {
-    throw new ReclinkError(`the checkpoint has ${point.epochSeconds.length} epoch times for ${epochsDone} epochs, expected one an epoch`);
+    throw new ReclinkError(`${point.source}: the checkpoint has ${point.epochSeconds.length} epoch times for ${epochsDone} epochs, expected one an epoch`);
   }
   if (epochsDone > trainer.options.epochs) {
     throw new ReclinkError(`the run has done ${epochsDone} epochs already, and ${trainer.options.epochs} were asked for; give --epochs ${epochsDone} or more`, 2);
@@ -151,16 +157,27 @@ function resume(trainer: Trainer, point: ResumePoint): number[] {
   return [...point.epochSeconds];
 }
 
-/** Writes report.html for the final weights (`trainErrors`: the training samples' SSE with them); returns their test metrics. */
-function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend: string, trainErrors: Float64Array): ReconstructionMetrics {
-  const { folder, net, data } = plan;
+/** What the report shows beside the history: the weights it tests, and why the run stopped when it stopped early. */
+interface ReportContent {
+  run: RunSettings;
+  backend: string;
+  shown: RecLinkNet;
+  notice?: string;
+  /** The training samples' errors with the weights shown, when training ended: the report draws them with the test errors. */
+  trainErrors?: Float64Array;
+}
+
+/** Writes report.html for the weights `shown`; returns their test metrics. */
+function writeReport(plan: RunPlan, trainer: Trainer, { run, backend, shown, notice, trainErrors }: ReportContent): ReconstructionMetrics {
+  const { folder, data } = plan;
   const x = data.split.test.x;
-  const y = reconstruct(net, x, data.normalizer);
+  const y = reconstruct(shown, x, data.normalizer);
   const test = reconstructionMetrics(x, y);
-  const errors = { train: trainErrors, test: sampleErrors(net, x, data.normalizer), quantiles: errorQuantiles(trainErrors) };
+  const errors = trainErrors && { train: trainErrors, test: sampleErrors(shown, x, data.normalizer), quantiles: errorQuantiles(trainErrors) };
   const html = renderReport({
     title: `reclink run ${folder.name}`,
-    config: net.config,
+    notice,
+    config: shown.config,
     settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
     test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },

@@ -11,7 +11,7 @@ import { fileError } from './fs-errors.js';
  */
 export function writeFileAtomic(path: string, content: Uint8Array | string): void {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryPath(path);
   let fd: number | null = null;
   try {
     fd = openSync(temporary, 'wx'); // wx: a fresh file, never someone else's
@@ -27,6 +27,16 @@ export function writeFileAtomic(path: string, content: Uint8Array | string): voi
     rmSync(temporary, { force: true });
     throw fileError('write', path, error);
   }
+}
+
+/** A fresh name for a temporary file beside `path`: `.<name>.<12 hex digits>.tmp`. */
+export function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Whether `name` is a temporary file of `temporaryPath` for a file named `file` (one a kill left behind). */
+export function isTemporaryFile(name: string, file: string): boolean {
+  return name.startsWith(`.${file}.`) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(file.length + 2));
 }
 
 /** Closes `fd` while another error is already on its way out. */

@@ -54,13 +54,21 @@ const VERSION = '1';
 const RESERVED_KEYS = ['format', 'version', 'config'];
 const LAYERS = ['input', 'link', 'rec', 'output'];
 
-/** The bytes of a checkpoint of `net`'s weights (as float32), its config and `extras`. */
-export function encodeCheckpoint(net: RecLinkNet, extras: CheckpointExtras = {}): Uint8Array {
+/**
+ * The bytes of a checkpoint of `net`'s weights (as float32), its config and `extras`. A
+ * checkpoint holds finite numbers only: a tensor with a NaN or an infinity (or a value
+ * beyond float32's range) is refused with a ReclinkError naming it and `target`.
+ */
+export function encodeCheckpoint(net: RecLinkNet, extras: CheckpointExtras = {}, target = 'a checkpoint'): Uint8Array {
   const tensors = new Map<string, TensorToWrite>();
   for (const p of net.parameters) tensors.set(p.name, matrixTensor(p.value, p.name.endsWith('.bias') ? [p.value.cols] : undefined));
   for (const [name, m] of extras.tensors ?? []) {
     if (isLayerName(name)) throw new Error(`extra tensor ${name} uses a layer's prefix (${LAYERS.join('., ')}.)`);
     tensors.set(name, matrixTensor(m));
+  }
+  for (const [name, { data }] of tensors) {
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new ReclinkError(`cannot write ${target}: tensor ${name} has ${data[bad]} at index ${bad}, expected finite numbers`);
   }
   const metadata = { ...extras.metadata };
   for (const key of RESERVED_KEYS) if (key in metadata) throw new Error(`extra metadata key ${key} is reserved`);

@@ -6,9 +6,9 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointExt
 // The format itself, without the file system (the browser lab uses it too).
 export * from './checkpoint-format.js';
 
-/** Saves `net`'s weights (as float32), its config and `extras` to `path`, atomically. */
+/** Saves `net`'s weights (as float32), its config and `extras` to `path`, atomically; refuses a value that is not finite. */
 export function saveCheckpoint(path: string, net: RecLinkNet, extras: CheckpointExtras = {}): void {
-  writeFileAtomic(path, encodeCheckpoint(net, extras));
+  writeFileAtomic(path, encodeCheckpoint(net, extras, path));
 }
 
 /** Loads a checkpoint (or a plain safetensors file of the model's tensors) from `path`. */

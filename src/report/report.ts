@@ -10,6 +10,8 @@ import { escapeXml, lineChart } from './svg-chart.js';
 /** What `renderReport` shows. */
 export interface ReportInput {
   title: string;
+  /** Why the run stopped before its end (it diverged, it was interrupted), shown in a box at the top; none for a run that ended. */
+  notice?: string;
   config: RecLinkConfig;
   /** The run's settings (optimizer, learning rate, ...), shown as a table. */
   settings: Record<string, string | number | boolean>;
@@ -43,9 +45,10 @@ export function renderReport(input: ReportInput): string {
 body { font-family: system-ui, sans-serif; max-width: 960px; margin: 2em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
 .metrics td:nth-child(2) { font-variant-numeric: tabular-nums; } img { image-rendering: pixelated; max-width: 100%; }
+.notice { border: 2px solid #d62728; background: #fdecea; padding: 0.6em 1em; }
 </style></head><body>
 <h1>${escapeXml(input.title)}</h1>
-<table class="metrics">
+${input.notice === undefined ? '' : `<p class="notice">${escapeXml(input.notice)}</p>\n`}<table class="metrics">
 <tr><th>test MSE per pixel</th><td>${test.mse.toFixed(5)}</td></tr>
 <tr><th>test PSNR</th><td>${test.psnr.toFixed(2)} dB</td></tr>
 <tr><th>epochs</th><td>${history.length}</td></tr>

@@ -3,7 +3,7 @@ import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
 import { checkNumber, show } from '../checks.js';
-import { loadMatrices } from './tensors.js';
+import { checkMatrices, copyMatrices, type NamedMatrices } from './tensors.js';
 
 /** The hyperparameters of `torch.optim.Adam` and `torch.optim.AdamW`. */
 export interface AdamOptions {
@@ -94,7 +94,10 @@ export class AdamFamily implements Optimizer {
     const { json } = state;
     checkStateHeader(json, this.kind);
     const hyper = resolveAdamHyper(json, this.kind, json.step);
-    loadMatrices(state.tensors, this.state().tensors);
+    const targets = this.state().tensors;
+    checkMatrices(state.tensors, targets);
+    for (const p of this.model.parameters) checkMeanOfSquares(stateTensorName('exp_avg_sq', p), state.tensors);
+    copyMatrices(state.tensors, targets);
     this.hyper = hyper;
   }
 }
@@ -127,6 +130,13 @@ export class AdamW extends AdamFamily {
 export function checkBetas(betas: unknown): [number, number] {
   if (!Array.isArray(betas) || betas.length !== 2) throw new ReclinkError(`betas is ${show(betas)}, expected two numbers in [0, 1)`, 2);
   return [checkNumber('beta1', betas[0], 0, 1), checkNumber('beta2', betas[1], 0, 1)];
+}
+
+/** The second moment v, a running mean of squares, cannot be negative. */
+function checkMeanOfSquares(name: string, tensors: NamedMatrices): void {
+  const { data } = tensors[name];
+  const i = data.findIndex((v) => v < 0);
+  if (i >= 0) throw new ReclinkError(`tensor ${name} has ${data[i]} at index ${i}, expected values ≥ 0 (a mean of squares)`);
 }
 
 /** Checks Adam's hyperparameters as PyTorch does. */

@@ -42,13 +42,14 @@ export interface EpochEvent extends EpochRecord {
 /**
  * A value that was not finite: training stopped. A bad `loss` or `gradient norm` is caught
  * before its step's update, so the weights are those from before that step. A bad
- * `weight norm` (an update overflowed) or `validation loss` comes after updates: the
- * weights, optimizer state and progress of the last good checkpoint (the latest epoch's
- * end, or where training started or resumed) are restored.
+ * `weight norm` (an update overflowed), `optimizer state` (a buffer overflowed: checked at
+ * each epoch's end and before a requested stop) or `validation loss` comes after updates:
+ * the weights, optimizer state and progress of the last good checkpoint (the latest
+ * epoch's end, or where training started or resumed) are restored.
  */
 export interface Divergence {
   /** What was not finite. */
-  quantity: 'loss' | 'gradient norm' | 'weight norm' | 'validation loss';
+  quantity: 'loss' | 'gradient norm' | 'weight norm' | 'optimizer state' | 'validation loss';
   /** Its value: NaN or Infinity. */
   value: number;
   /** The epoch (from 1) and the step within it (from 1) where it was found. */

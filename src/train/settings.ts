@@ -76,6 +76,7 @@ const SCHEDULES: readonly ScheduleName[] = ['constant', 'step', 'cosine'];
 /**
  * The defaults completed by `input` and checked (it may come from a file): a setting that
  * cannot work, or one that its optimizer or schedule does not use, is named (exit code 2).
+ * Settings it accepts build an optimizer and a trainer without error.
  */
 export function resolveTrainingSettings(input: Partial<TrainingSettings> = {}): TrainingSettings {
   const s: TrainingSettings = { ...TRAINING_DEFAULTS, ...input };
@@ -104,6 +105,7 @@ function checkCombination(s: TrainingSettings): void {
   if (s.optimizer !== 'sgd' && (s.momentum !== 0 || s.nesterov)) {
     throw new ReclinkError(`momentum and nesterov are SGD's, the optimizer is ${s.optimizer} (use betas)`, 2);
   }
+  if (s.nesterov && s.momentum === 0) throw new ReclinkError("--nesterov needs --momentum above 0 (as in PyTorch's SGD), momentum is 0", 2);
   if (s.optimizer === 'sgd' && s.betas.join() !== TRAINING_DEFAULTS.betas.join()) {
     throw new ReclinkError('betas are Adam\'s and AdamW\'s, the optimizer is sgd (use momentum)', 2);
   }

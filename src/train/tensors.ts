@@ -29,6 +29,15 @@ export function checkMatrices(from: NamedMatrices, targets: NamedMatrices): void
   }
 }
 
+/** The first value among `matrices` that is not finite (NaN or ±Infinity), with its tensor's name; null when every value is finite. */
+export function firstNonFinite(matrices: NamedMatrices): { name: string; value: number } | null {
+  for (const [name, m] of Object.entries(matrices)) {
+    const i = m.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) return { name, value: m.data[i] };
+  }
+  return null;
+}
+
 /** Copies `from[name]` into every `targets[name]` (checked with `checkMatrices`). */
 export function copyMatrices(from: NamedMatrices, targets: NamedMatrices): void {
   for (const [name, dst] of Object.entries(targets)) dst.data.set(from[name].data);

@@ -1,5 +1,6 @@
 import { ReclinkError } from '../errors.js';
 import { show } from '../checks.js';
+import type { DType } from '../linalg/matrix.js';
 import type { EpochRecord } from './events.js';
 import type { OptimizerJson } from './optimizer.js';
 import type { NamedMatrices } from './tensors.js';
@@ -57,9 +58,27 @@ export interface ResumeShape {
   batchSize: number;
   trainSize: number;
   stepsPerEpoch: number;
+  /** The largest loss one sample can have (`maxSampleLoss`): a saved loss above it is impossible. */
+  maxSampleLoss: number;
 }
 
-/** Checks a saved trainer state's JSON (it may come from a file) against this run. */
+/**
+ * The largest sum-squared error of one sample in a model of `dtype` with `inputSize`
+ * outputs: each error is the difference of two values of that type, at most twice its
+ * largest finite value (float32: 6.8e38, so 1.0e80 for 225 outputs; float64: unbounded).
+ */
+export function maxSampleLoss(inputSize: number, dtype: DType): number {
+  const largest = dtype === 'float32' ? FLOAT32_MAX : Number.MAX_VALUE;
+  return inputSize * (2 * largest) ** 2;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks a saved trainer state's JSON (it may come from a file) against this run: every
+ * field of the right type and range, and the fields consistent with each other (the steps
+ * with the epochs, the best epoch with the history), as a run that was never stopped has them.
+ */
 export function checkTrainerJson(json: TrainerJson, shape: ResumeShape): void {
   if (json.version !== 1) bad('version', json.version, '1');
   for (const field of ['batchSize', 'trainSize', 'epochsDone', 'stepInEpoch', 'globalStep', 'epochSamples', 'epochsWithoutImprovement'] as const) {
@@ -71,24 +90,55 @@ export function checkTrainerJson(json: TrainerJson, shape: ResumeShape): void {
   if (json.trainSize !== shape.trainSize) {
     throw new ReclinkError(`the training state was saved with ${json.trainSize} training samples, this run has ${shape.trainSize}; a resumed run needs the same data`);
   }
-  if (json.stepInEpoch > shape.stepsPerEpoch) bad('stepInEpoch', json.stepInEpoch, `an integer ≤ ${shape.stepsPerEpoch} (steps an epoch)`);
-  if (!Number.isFinite(json.epochLoss) || json.epochLoss < 0) bad('epochLoss', json.epochLoss, 'a finite number ≥ 0');
+  checkSteps(json, shape);
   if (!Array.isArray(json.rng) || json.rng.length !== 4 || !json.rng.every((v) => Number.isInteger(v) && v === (v | 0))) {
     bad('rng', json.rng, 'four 32-bit integers');
   }
-  if (!Array.isArray(json.history) || json.history.length !== json.epochsDone || !json.history.every(isRecord)) {
-    bad('history', '…', `a list of ${json.epochsDone} epoch records`);
-  }
-  if (json.best !== null && !isScore(json.best)) bad('best', json.best, 'null or {epoch, valLoss, valMse}');
+  checkHistory(json, shape.maxSampleLoss);
   if (typeof json.optimizer !== 'object' || json.optimizer === null) bad('optimizer', json.optimizer, "the optimizer's state");
 }
 
-function isScore(s: BestScore): boolean {
-  return typeof s === 'object' && s !== null && Number.isSafeInteger(s.epoch) && Number.isFinite(s.valLoss) && Number.isFinite(s.valMse);
+/** The position within the run, and the current epoch's running loss. */
+function checkSteps(json: TrainerJson, shape: ResumeShape): void {
+  const { epochsDone, stepInEpoch, epochSamples } = json;
+  if (stepInEpoch > shape.stepsPerEpoch) bad('stepInEpoch', stepInEpoch, `an integer ≤ ${shape.stepsPerEpoch} (steps an epoch)`);
+  const steps = epochsDone * shape.stepsPerEpoch + stepInEpoch;
+  if (json.globalStep !== steps) bad('globalStep', json.globalStep, `${steps} (${epochsDone} epochs of ${shape.stepsPerEpoch} steps and ${stepInEpoch} steps)`);
+  const samples = Math.min(stepInEpoch * shape.batchSize, shape.trainSize);
+  if (epochSamples !== samples) bad('epochSamples', epochSamples, `${samples} (${stepInEpoch} batches of ${shape.batchSize} of the ${shape.trainSize} samples)`);
+  const most = epochSamples * shape.maxSampleLoss;
+  if (!isLoss(json.epochLoss, most)) {
+    bad('epochLoss', json.epochLoss, epochSamples === 0 ? '0 (no step of the epoch is done)' : `a finite number from 0 to ${most.toPrecision(3)} (the largest loss of ${epochSamples} samples)`);
+  }
 }
 
-function isRecord(r: EpochRecord): boolean {
-  return isScore(r) && Number.isFinite(r.trainLoss) && Number.isFinite(r.lr);
+/** The epochs' records, the best of them and early stopping's counter. */
+function checkHistory(json: TrainerJson, maxLoss: number): void {
+  const { history, best, epochsDone } = json;
+  if (!Array.isArray(history) || history.length !== epochsDone) bad('history', '…', `a list of ${epochsDone} epoch records`);
+  history.forEach((r, i) => {
+    if (!isRecord(r, i + 1, maxLoss)) bad(`history[${i}]`, r, `epoch ${i + 1}'s record: losses from 0 to ${maxLoss.toPrecision(3)}, a learning rate ≥ 0`);
+  });
+  if (epochsDone === 0 && best !== null) bad('best', best, 'null (no epoch done)');
+  if (epochsDone > 0 && !isScoreIn(best, history)) bad('best', best, `the score of one of the ${epochsDone} epochs done, as its history record has it`);
+  const since = best === null ? 0 : epochsDone - best.epoch;
+  if (json.epochsWithoutImprovement !== since) bad('epochsWithoutImprovement', json.epochsWithoutImprovement, `${since} (epochs since the best)`);
+}
+
+/** Whether `best` is the score of one of the epochs of `history`. */
+function isScoreIn(best: BestScore | null, history: EpochRecord[]): boolean {
+  if (typeof best !== 'object' || best === null || !Number.isSafeInteger(best.epoch)) return false;
+  const record = history[best.epoch - 1] as EpochRecord | undefined;
+  return record !== undefined && record.valLoss === best.valLoss && record.valMse === best.valMse;
+}
+
+function isLoss(value: unknown, max: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max;
+}
+
+function isRecord(r: EpochRecord, epoch: number, maxLoss: number): boolean {
+  if (typeof r !== 'object' || r === null || r.epoch !== epoch) return false;
+  return isLoss(r.trainLoss, maxLoss) && isLoss(r.valLoss, maxLoss) && isLoss(r.valMse, maxLoss) && isLoss(r.lr, Number.MAX_VALUE);
 }
 
 function bad(field: string, value: unknown, expected: string): never {

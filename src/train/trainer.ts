@@ -10,8 +10,8 @@ import { Emitter, type Divergence, type EpochRecord, type Listener, type StopRea
 import { GoodCheckpoint } from './good-checkpoint.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput } from './trainer-options.js';
-import { checkTrainerJson, type BestScore, type Progress, type TrainerState } from './trainer-state.js';
-import { checkMatrices, copyMatrices, prefixed, Snapshot, type NamedMatrices } from './tensors.js';
+import { checkTrainerJson, maxSampleLoss, type BestScore, type Progress, type TrainerState } from './trainer-state.js';
+import { checkMatrices, copyMatrices, firstNonFinite, prefixed, Snapshot, type NamedMatrices } from './tensors.js';
 
 /** How a run ended, and what it reached. */
 export interface TrainResult {
@@ -37,10 +37,12 @@ export interface TrainResult {
  *
  * The divergence guard, without a copy per step: a step whose loss or gradient norm is not
  * finite is refused (the weights from before it stay), and training stops. After every
- * update the weights' norm is checked; if the update overflowed them, or the validation
- * loss is not finite, the last good checkpoint (weights, optimizer state and progress,
- * copied once an epoch) is restored. Either way `divergence` says what happened, and
- * the weights are never left NaN or infinite.
+ * update the weights' norm is checked; at every epoch's end, and before a requested stop,
+ * the optimizer's buffers are (an overflowed second moment of Adam leaves the weights
+ * finite, frozen). If an update overflowed the weights, the optimizer state is not finite or
+ * the validation loss is not, the last good checkpoint (weights, optimizer state and
+ * progress, copied once an epoch) is restored. Either way `divergence` says what happened,
+ * and neither the weights nor the state are ever left NaN or infinite.
  *
  * Everything is sequential and seeded: the same seed, model and options give
  * bit-identical weights, and `state()` taken at any step and given to `restore` continues
@@ -231,7 +233,8 @@ export class Trainer {
   /** Continues from a state saved by `state()` (same batch size and training data); a bad state changes nothing. */
   restore(state: TrainerState): void {
     const { json, tensors } = state;
-    checkTrainerJson(json, { batchSize: this.options.batchSize, trainSize: this.train.rows, stepsPerEpoch: this.stepsPerEpoch });
+    const shape = { batchSize: this.options.batchSize, trainSize: this.train.rows, stepsPerEpoch: this.stepsPerEpoch };
+    checkTrainerJson(json, { ...shape, maxSampleLoss: maxSampleLoss(this.net.config.inputSize, this.net.dtype) });
     const bestTargets = json.best ? prefixed('best.', this.bestWeightsSnapshot.saved) : {};
     checkMatrices(tensors, { ...this.weights, ...bestTargets });
     this.optimizer.loadState({ tensors, json: json.optimizer });
@@ -259,7 +262,7 @@ export class Trainer {
 
   /** Ends a run loop: a pending stop request is answered with a `stopped` event and cleared. */
   private answerStop(): void {
-    if (this.stopRequested && this.outcome === null) this.emitStopped('requested');
+    if (this.stopRequested && this.outcome === null && this.optimizerStateFinite()) this.emitStopped('requested');
     this.stopRequested = false;
   }
 
@@ -285,6 +288,7 @@ export class Trainer {
   /** Validates the epoch, keeps the best weights, checkpoints; returns whether training goes on. */
   private endEpoch(): boolean {
     const p = this.progress;
+    if (!this.optimizerStateFinite()) return false;
     const validation = evaluate(this.net, this.validation, this.options.batchSize, this.batch);
     if (!Number.isFinite(validation.loss)) return this.diverge('validation loss', validation.loss);
     const record: EpochRecord = {
@@ -320,16 +324,23 @@ export class Trainer {
     return null;
   }
 
+  /** Whether the optimizer's buffers are finite; if not, training diverges. */
+  private optimizerStateFinite(): boolean {
+    const bad = firstNonFinite(this.optimizer.state().tensors);
+    return bad === null || this.diverge('optimizer state', bad.value);
+  }
+
   /**
    * Ends training on a value that is not finite. A bad loss or gradient norm was caught
-   * before its update: the weights are those from before that step. Bad weights or a bad
-   * validation loss come after updates: the last good checkpoint is restored.
+   * before its update: the weights are those from before that step. Bad weights, optimizer
+   * state or validation loss come after updates: the last good checkpoint is restored.
    */
   private diverge(quantity: Divergence['quantity'], value: number): false {
     const p = this.progress;
     const epoch = p.epochsDone + 1;
-    const step = quantity === 'validation loss' ? p.stepInEpoch : p.stepInEpoch + 1; // progress counts the step after its update
-    if (quantity === 'weight norm' || quantity === 'validation loss') this.progress = this.checkpoint.restore();
+    const beforeUpdate = quantity === 'loss' || quantity === 'gradient norm';
+    const step = quantity === 'weight norm' || beforeUpdate ? p.stepInEpoch + 1 : p.stepInEpoch; // progress counts a step after its update
+    if (!beforeUpdate) this.progress = this.checkpoint.restore();
     const keptStep = this.progress.globalStep;
     this.divergenceRecord = {
       quantity,

@@ -1,5 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { ReclinkError } from '../../errors.js';
+import { fileError } from '../../io/fs-errors.js';
 import type { Backend } from '../../linalg/backend.js';
 import { WasmBackend } from '../../linalg/wasm/wasm-backend.js';
 import { RecLinkNet } from '../../model/reclink-net.js';
@@ -8,10 +11,10 @@ import { resolveTrainingSettings } from '../../train/settings.js';
 import { addBackendFlags, backendOf, releaseBackend } from '../backend-flags.js';
 import { print } from '../output.js';
 import { progressMode } from '../progress.js';
-import { loadRunCheckpoint } from '../run-checkpoint.js';
+import { loadRunCheckpoint, readRunConfig } from '../run-checkpoint.js';
 import { loadRunData } from '../run-data.js';
 import { RunFolder } from '../run-folder.js';
-import { addTrainFlags, checkResumeRequest, runRequest, type TrainOptions } from '../train-flags.js';
+import { addTrainFlags, checkResumeRequest, runRequest, type RunRequest, type TrainOptions } from '../train-flags.js';
 import { executeRun, type RunPlan, type RunSummary } from '../training-run.js';
 
 /**
@@ -35,7 +38,7 @@ export function registerTrain(program: Command): void {
       try {
         const parallel = checkParallel(options.parallel ?? 'products', backend);
         const plan = { ...(options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend)), parallel };
-        const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr });
+        const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr }).finally(() => plan.folder.release());
         if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
         else print(...resultLines(summary));
       } finally {
@@ -51,6 +54,7 @@ function checkParallel(parallel: ParallelMode, backend: Backend): ParallelMode {
   return parallel;
 }
 
+/** A new run: every setting is checked and the data read before its folder is made (and locked). */
 function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'parallel'> {
   const request = runRequest(options);
   const net = new RecLinkNet(request.config, { backend });
@@ -59,19 +63,58 @@ function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'paralle
   return { folder: RunFolder.create(options.runsDir ?? 'runs', options.name), net, data, training, resume: null };
 }
 
+/**
+ * A run continued from its checkpoint, in its folder (locked first). A folder killed before
+ * its first checkpoint, with only its config.json, starts afresh from that.
+ */
 function resumedRun(options: TrainOptions, target: string, backend: Backend): Omit<RunPlan, 'parallel'> {
   if (options.name !== undefined || options.runsDir !== undefined) {
     throw new ReclinkError('--resume continues the run in its own folder; leave out --name and --runs-dir', 2);
   }
   const { folder, checkpoint } = RunFolder.ofCheckpoint(target);
+  const restart = !startedRun(folder, checkpoint);
+  folder.lock();
+  try {
+    return { folder, ...(restart ? restartedRun(folder, runRequest(options), backend) : continuedRun(checkpoint, runRequest(options), backend)) };
+  } catch (error) {
+    folder.release();
+    throw error;
+  }
+}
+
+/** Whether `checkpoint` is there to resume from; false for a run folder that has only its config.json. */
+function startedRun(folder: RunFolder, checkpoint: string): boolean {
+  try {
+    statSync(checkpoint);
+    return true;
+  } catch (error) {
+    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+    if (!missing || basename(checkpoint) !== 'last.safetensors' || !existsSync(folder.path)) throw fileError('read', checkpoint, error);
+  }
+  if (folder.has('config.json')) return false;
+  throw new ReclinkError(`${folder.path} has no last.safetensors and no config.json: the run never started; start it anew with --name ${folder.name} --runs-dir ${dirname(folder.path)}`);
+}
+
+function continuedRun(checkpoint: string, request: RunRequest, backend: Backend): Omit<RunPlan, 'parallel' | 'folder'> {
   const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint, { backend });
   if (run === null || resume === null) {
     throw new ReclinkError(`${checkpoint} has no training state to resume from, expected a run's last.safetensors`);
   }
-  const request = runRequest(options);
   checkResumeRequest(request, { config: net.config, run }, checkpoint);
   const training = resolveTrainingSettings({ ...run.training, ...request.training });
-  return { folder, net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume };
+  return { net, data: loadRunData(run.data, net.config.inputSize, normalizer), training, resume };
+}
+
+/** The run of a folder's config.json, from its start (a kill came before its first checkpoint). */
+function restartedRun(folder: RunFolder, request: RunRequest, backend: Backend): Omit<RunPlan, 'parallel' | 'folder'> {
+  const path = folder.file('config.json');
+  const { config, run } = readRunConfig(path);
+  checkResumeRequest(request, { config, run }, path);
+  const net = new RecLinkNet(config, { backend });
+  const training = resolveTrainingSettings({ ...run.training, ...request.training });
+  const data = loadRunData(run.data, net.config.inputSize);
+  process.stderr.write(`${folder.path} has no checkpoint: starting the run afresh from its config.json\n`);
+  return { net, data, training, resume: null };
 }
 
 function resultLines(s: RunSummary): string[] {
