@@ -1,9 +1,10 @@
 import { loadDataset } from '../data/dataset.js';
 import type { Normalizer } from '../data/normalize.js';
 import { ReclinkError } from '../errors.js';
+import type { LoadCheckpointOptions } from '../io/checkpoint.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
-import { loadRunCheckpoint } from './run-checkpoint.js';
+import { loadRunCheckpoint, type RunCheckpoint } from './run-checkpoint.js';
 import { loadRunData } from './run-data.js';
 import { modelPath } from './run-folder.js';
 
@@ -19,6 +20,19 @@ export interface ModelInput {
   source: string;
 }
 
+/** What `--model` of `eval`, `reconstruct` and `trace` names. */
+export const MODEL_FLAG_HELP = "a checkpoint (a run's, or any reclink or plain safetensors file), or a run folder (its best.safetensors)";
+
+/**
+ * The model `--model` names, for every command that takes one: a checkpoint (a run's, or
+ * any reclink or plain safetensors file) or a run folder (its best.safetensors). `model` is
+ * the checkpoint read.
+ */
+export function loadModel(model: string, options: LoadCheckpointOptions = {}): RunCheckpoint & { model: string } {
+  const path = modelPath(model);
+  return { ...loadRunCheckpoint(path, options), model: path };
+}
+
 /**
  * What `eval` and `reconstruct` work on. `model` is a checkpoint (a run's, or any reclink or
  * plain safetensors file) or a run folder (its best.safetensors). `data` is any data
@@ -26,8 +40,7 @@ export interface ModelInput {
  * trained on.
  */
 export function loadModelInput(model: string, data: string | undefined): ModelInput {
-  const path = modelPath(model);
-  const { net, normalizer, run } = loadRunCheckpoint(path);
+  const { net, normalizer, run, model: path } = loadModel(model);
   if (data !== undefined) return { net, normalizer, model: path, ...loadDataset(data, net.config.inputSize) };
   if (run === null) throw new ReclinkError(`${path} does not say what data it was trained on: give --data`, 2);
   const { split, settings } = loadRunData(run.data, net.config.inputSize, normalizer);

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { ReclinkError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { fileError } from '../io/fs-errors.js';
+import { makeFolders } from '../io/make-folders.js';
 import type { EpochRecord } from '../train/events.js';
 
 /** The files of a run folder `runs/<name>/`. */
@@ -27,15 +28,15 @@ export class RunFolder {
     if (name !== undefined && !NAME.test(name)) {
       throw new ReclinkError(`run name ${JSON.stringify(name)} is not a folder name, expected letters, digits, '.', '_' or '-'`, 2);
     }
-    makeFolder(runsDir, true);
+    makeFolders(runsDir);
     if (name !== undefined) {
       const path = join(runsDir, name);
-      if (!makeFolder(path, false)) throw new ReclinkError(`${path} exists already: choose another --name, or continue that run with --resume ${path}`, 2);
+      if (!makeFolder(path)) throw new ReclinkError(`${path} exists already: choose another --name, or continue that run with --resume ${path}`, 2);
       return new RunFolder(path);
     }
     for (let n = 1; ; n++) {
       const path = join(runsDir, `run-${n}`);
-      if (makeFolder(path, false)) return new RunFolder(path);
+      if (makeFolder(path)) return new RunFolder(path);
     }
   }
 
@@ -72,10 +73,10 @@ export function modelPath(path: string): string {
   return statOrNull(path)?.isDirectory() ? join(path, 'best.safetensors') : path;
 }
 
-/** Makes a folder; returns false when it exists already (and `recursive` is not set). */
-function makeFolder(path: string, recursive: boolean): boolean {
+/** Makes a folder in an existing one; returns false when it exists already. */
+function makeFolder(path: string): boolean {
   try {
-    mkdirSync(path, { recursive });
+    mkdirSync(path);
     return true;
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'EEXIST') return false;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reconstruct, reconstructionMetrics } from '../../eval/reconstruction.js';
-import { DATA_FLAG_HELP, loadModelInput } from '../model-input.js';
+import { DATA_FLAG_HELP, loadModelInput, MODEL_FLAG_HELP } from '../model-input.js';
 import { print, printJson } from '../output.js';
 
 interface EvalOptions {
@@ -19,7 +19,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a model on data: SSE, MSE per pixel and PSNR')
-    .requiredOption('--model <path>', 'a checkpoint (a run\'s, or any reclink or plain safetensors file), or a run folder (its best.safetensors)')
+    .requiredOption('--model <path>', MODEL_FLAG_HELP)
     .option('--data <path>', DATA_FLAG_HELP)
     .option('--json', 'print the metrics as JSON')
     .addHelpText('after', '\nPSNR = 10·log10(peak² / MSE) with peak 1 for data in [0, 1], else the max − min of the data.')
