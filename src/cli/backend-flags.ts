@@ -39,7 +39,7 @@ const PARALLEL_MODES: readonly ParallelMode[] = ['products', 'data'];
 export function addBackendFlags(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'the kernels: plain TypeScript, WebAssembly SIMD, or wasm when it runs here (default auto)').choices(['js', 'wasm', 'auto']))
-    .option('--threads <n>', 'threads of the WebAssembly backend, or auto (up to 4 cores) (default 1)', threads)
+    .option('--threads <n>', 'threads of the WebAssembly backend (default 1), or auto: one a core, up to 4', threads)
     .addOption(
       new Option('--parallel <how>', 'how --threads share a step: each matrix product split between them (default), or the batch (data-parallel)').choices([
         ...PARALLEL_MODES,
