@@ -1,4 +1,4 @@
-// The matrix products, on f32x4 register tiles (PERF.md: 4 rows × 8 columns, 8 accumulators,
+// The matrix products, on f32x4 register tiles (docs/speed-limits.md: 4 rows × 8 columns, 8 accumulators,
 // the K loop not unrolled, the micro-kernel inlined, blocked along K).
 import { laneMask, laneSums, madd, storePair } from './lanes';
 
@@ -148,7 +148,7 @@ function tile1x8(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, k: i32,
 /**
  * C[i, :] (+)= A[i, :] Bᵀ for the rows i in [r0, r1), A m × k and B n × k: dot products of
  * contiguous rows, so that B is read as it is stored. A transposed copy of B would be
- * written by one thread and fetched by the others on every call (PERF.md: ~20 µs per 67
+ * written by one thread and fetched by the others on every call (docs/speed-limits.md: ~20 µs per 67
  * KB), and measured no faster on one thread. Four rows at a time in 4 × 2 tiles, then
  * single rows eight columns at a time.
  */

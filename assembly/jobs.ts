@@ -6,7 +6,7 @@
 // any chunk nobody has claimed yet: when the system does not schedule a worker (the
 // machine may be busy), the other threads do its share instead of waiting for it. Threads
 // wait for new work, or for the last chunk, by spinning briefly and then sleeping
-// (PERF.md: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep).
+// (docs/speed-limits.md: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep).
 import { dotRows, gemmRows, sumPartials } from './gemm';
 import {
   activate, activationBackward, add, addColumnSums, addRowVector, biasActivate, gatherColumns, scale,

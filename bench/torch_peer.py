@@ -15,7 +15,7 @@ from torch import nn
 
 
 class RecLink(nn.Module):
-    """SPEC.md's network: input, link (every third input, no bias), rec (2 cycles), output."""
+    """The network of docs/derivation.md: input, link (every third input, no bias), rec (2 cycles), output."""
 
     def __init__(self, d=225, h=75, stride=3, cycles=2):
         super().__init__()

@@ -1,10 +1,19 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBench } from '../src/bench/format-bench.js';
-import { median, samplesPerSecond } from '../src/bench/measure.js';
-import { runBench, type BenchReport } from '../src/bench/run-bench.js';
+import { isUnsteady, median, samplesPerSecond } from '../src/bench/measure.js';
+import { runBench, type BenchReport, type BenchResult } from '../src/bench/run-bench.js';
 import { loadTfjsPeer } from '../src/bench/tfjs-peer.js';
 import { TorchPeer } from '../src/bench/torch-peer.js';
+import { expectFailure, reclink } from './cli-helpers.js';
 import { HAS_TORCH, PYTHON } from './python.js';
+
+/** A measured cell whose rounds agreed. */
+function steady(impl: string, batch: number, mode: 'train' | 'infer', samplesPerSec: number): BenchResult {
+  return { impl, batch, mode, samplesPerSec, rounds: [samplesPerSec], unsteady: false };
+}
 
 describe('bench', () => {
   it('measures every reclink row at every batch, in both modes', async () => {
@@ -23,13 +32,13 @@ describe('bench', () => {
   it('formats ratios, GFLOP/s and the fraction of the peak', () => {
     const report: BenchReport = {
       results: [
-        { impl: 'reclink-wasm', batch: 64, mode: 'train', samplesPerSec: 200_000 },
-        { impl: 'reclink-wasm-2t', batch: 64, mode: 'train', samplesPerSec: 300_000 },
-        { impl: 'reclink-wasm-data-2t', batch: 64, mode: 'train', samplesPerSec: 280_000 },
-        { impl: 'torch-1t', batch: 64, mode: 'train', samplesPerSec: 100_000 },
-        { impl: 'reclink-wasm', batch: 64, mode: 'infer', samplesPerSec: 400_000 },
-        { impl: 'reclink-wasm-2t', batch: 64, mode: 'infer', samplesPerSec: 100_000 },
-        { impl: 'torch-1t', batch: 64, mode: 'infer', samplesPerSec: 800_000 },
+        steady('reclink-wasm', 64, 'train', 200_000),
+        steady('reclink-wasm-2t', 64, 'train', 300_000),
+        steady('reclink-wasm-data-2t', 64, 'train', 280_000),
+        steady('torch-1t', 64, 'train', 100_000),
+        steady('reclink-wasm', 64, 'infer', 400_000),
+        steady('reclink-wasm-2t', 64, 'infer', 100_000),
+        steady('torch-1t', 64, 'infer', 800_000),
       ],
       peak: [{ threads: 1, gflops: 50 }, { threads: 2, gflops: 100 }],
       notes: ['PyTorch 2 threads was skipped'],
@@ -94,6 +103,60 @@ describe('bench', () => {
       for (const mode of ['train', 'infer'] as const) expect(await torch.measure(mode, 2, 20)).toBeGreaterThan(0);
     } finally {
       torch.close();
+    }
+  });
+});
+
+describe('bench: unsteady cells and the PyTorch interpreter', () => {
+  it('flags rounds that differ by more than 2×, and only those', () => {
+    expect(isUnsteady([100, 150, 201])).toBe(true);
+    expect(isUnsteady([100, 150, 200])).toBe(false);
+    expect(isUnsteady([50_000, 1_000, 52_000])).toBe(true); // a peer that collapsed in one round
+  });
+
+  it('keeps every round of every cell, and says which cells are unsteady', async () => {
+    const report = await runBench({ batches: [2], budgetMs: 20, repeats: 3, threads: 2, peers: false });
+    for (const r of report.results) {
+      expect(r.rounds, r.impl).toHaveLength(3);
+      expect(r.samplesPerSec).toBe(median(r.rounds));
+      expect(r.unsteady).toBe(isUnsteady(r.rounds));
+    }
+  });
+
+  it('marks an unsteady cell and every ratio that uses it, with a note giving its rounds', () => {
+    const collapsed: BenchResult = { impl: 'torch-2t', batch: 64, mode: 'train', samplesPerSec: 4_000, rounds: [150_000, 4_000, 3_000], unsteady: true };
+    const report: BenchReport = {
+      results: [steady('reclink-wasm', 64, 'train', 200_000), steady('torch-1t', 64, 'train', 100_000), collapsed],
+      peak: [{ threads: 1, gflops: 50 }],
+      notes: [],
+      environment: { node: 'v20', cpu: 'cpu', cores: 2, date: '2026-01-01', versions: {} },
+    };
+    const text = formatBench(report);
+    expect(text).toMatch(/^\s+64\s+200,000\s+100,000\s+4,000\?$/m); // the samples/s table
+    expect(text).toMatch(/64\s+reclink-wasm\s+200,000\s+51\.8\s+104%\s+2\.0×\s+50\.0×\?$/m); // 2× torch-1t is steady, 50× torch-2t is not
+    expect(text).toContain('? marks a cell whose rounds differ by more than 2× (the machine was busy while it ran)');
+    expect(text).toContain('  torch-2t train at batch 64: 3,000 to 150,000 samples/s');
+    expect(formatBench({ ...report, results: report.results.slice(0, 2) })).not.toContain('?');
+  });
+
+  it('runs the PyTorch peer with the Python --python names, and refuses one without torch', () => {
+    const missing = join(tmpdir(), 'reclink-no-such-python');
+    expectFailure(reclink('bench', '--python', missing, '--batches', '1'), 1, `reclink: ${missing} cannot import torch, expected a Python with PyTorch to run the peer (see docs/pytorch-peer.md)`);
+  });
+
+  it.runIf(HAS_TORCH)('uses the interpreter --python gives for the PyTorch peer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reclink-python-'));
+    try {
+      const wrapper = join(dir, 'python');
+      const log = join(dir, 'calls');
+      writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${log}\nexec ${PYTHON} "$@"\n`, { mode: 0o755 });
+      const run = reclink('bench', '--python', wrapper, '--batches', '1', '--budget-ms', '20', '--json');
+      expect(run.status, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as BenchReport;
+      expect(report.results.filter((r) => r.impl.startsWith('torch-')).map((r) => r.impl).sort()).toEqual(['torch-1t', 'torch-1t', 'torch-2t', 'torch-2t']);
+      expect(readFileSync(log, 'utf8')).toMatch(/torch_peer\.py --threads 1\n.*torch_peer\.py --threads 2\n$/s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -209,14 +209,14 @@ describe('reclink train --resume', () => {
   // A step schedule with warm-up, AdamW and standardised data: all of it must survive the checkpoint.
   const SETTINGS = ['--optimizer', 'adamw', '--weight-decay', '0.05', '--schedule', 'step', '--step-size', '1', '--gamma', '0.7', '--warmup', '4', '--normalize', 'standardize', '--seed', '5'];
 
-  it('continues exactly: the same weights, optimizer state and metrics as a run never stopped (resumed on 2 threads: at this batch size the thread count does not change the bits)', () => {
+  it('continues exactly: the same weights, optimizer state and metrics as a run never stopped (on the run\'s own backend)', () => {
     expect(train(...SETTINGS, '--epochs', '4', '--name', 'whole').status).toBe(0);
     expect(train(...SETTINGS, '--epochs', '2', '--name', 'halves').status).toBe(0);
-    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json', '--threads', '2');
+    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json');
     expect(resumed.status, resumed.stderr).toBe(0);
     const lines = jsonLines(resumed.stdout);
     expect(lines.map((line) => [line.event, line.epoch])).toEqual([['epoch', 3], ['epoch', 4], ['result', undefined]]);
-    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm, 2 threads' });
+    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm, 1 thread' });
     expectSameTensors(runFile('halves', 'last.safetensors'), runFile('whole', 'last.safetensors'), 7 * 4); // weights, 2 moments, best weights
     expectSameTensors(runFile('halves', 'best.safetensors'), runFile('whole', 'best.safetensors'), 7);
     expect(metricsRows(runFile('halves', 'metrics.csv'))).toEqual(metricsRows(runFile('whole', 'metrics.csv')));
@@ -310,7 +310,7 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['a missing data file', () => train('--data', join(dir, 'none.csv')), 1, `reclink: ${join(dir, 'none.csv')}: no such file or folder, expected data (a file, a folder of PNG images or "bundled")`],
     ['a ragged CSV', () => train('--data', file('ragged.csv', `${row(225)}\n${row(224)}\n`)), 1, `reclink: ${join(dir, 'ragged.csv')}: line 2 has 224 columns, the model expects 225 (inputSize)`],
     ['data of the wrong width', () => train('--data', file('narrow.csv', `${row(200)}\n${row(200)}\n`)), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
-    ['a split larger than the data', () => train('--train-size', '9000', '--test-size', '2000'), 2, 'reclink: split of 9000 training and 2000 test samples, bundled MNIST-15 has 10000'],
+    ['a split larger than the data', () => train('--train-size', '9000', '--test-size', '2000'), 2, 'reclink: bundled MNIST-15 has only 10000 samples, too few for 9000 training and 2000 test samples: each size can be 1 to 9999, the two together at most 10000'],
     ['a bad number', () => train('--lr', 'fast'), 2, "reclink: option '--lr <rate>' argument 'fast' is invalid. Expected a number."],
     ['a negative learning rate', () => train('--lr', '-1'), 2, 'reclink: learning rate is -1, expected a finite number > 0'],
     ['an unknown optimizer', () => train('--optimizer', 'rmsprop'), 2, "reclink: option '--optimizer <name>' argument 'rmsprop' is invalid. Allowed choices are sgd, adam, adamw."],

@@ -45,9 +45,9 @@ describe('splitDataset', () => {
 
   it('refuses sizes that do not fit, as a usage error', () => {
     const data = numbered(10);
-    expect(() => splitDataset(data, { train: 8, test: 3, seed: 0 })).toThrow('split of 8 training and 3 test samples, numbered has 10');
-    expect(() => splitDataset(data, { train: 10, seed: 0 })).toThrow('test split of 0 samples, expected a whole number of at least 1 (numbered has 10)');
-    expect(() => splitDataset(data, { train: 2.5, seed: 0 })).toThrow(/train split of 2.5 samples/);
+    expect(() => splitDataset(data, { train: 8, test: 3, seed: 0 })).toThrow('numbered has only 10 samples, too few for 8 training and 3 test samples: each size can be 1 to 9, the two together at most 10');
+    expect(() => splitDataset(data, { train: 10, seed: 0 })).toThrow('numbered has only 10 samples, too few for 10 training samples and a test sample: each size can be 1 to 9, the two together at most 10');
+    expect(() => splitDataset(data, { train: 2.5, seed: 0 })).toThrow('training size 2.5, expected a whole number of at least 1');
     let error: unknown;
     try {
       splitDataset(data, { test: -1, seed: 0 });
@@ -65,5 +65,31 @@ describe('selectSamples', () => {
     const picked = selectSamples({ x, source }, [4, 0, 4]);
     expect(ids(picked)).toEqual([4, 0, 4]);
     expect(picked.labels).toBeUndefined();
+  });
+});
+
+describe('splitDataset: what it says when the data and the sizes do not fit', () => {
+  const failure = (data: Dataset, options: { train?: number; test?: number }): [string, number] => {
+    try {
+      splitDataset(data, { ...options, seed: 0 });
+    } catch (error) {
+      if (error instanceof ReclinkError) return [error.message, error.exitCode];
+      throw error;
+    }
+    throw new Error('the split was accepted');
+  };
+
+  it('says how many samples there are and which sizes fit, never a negative size', () => {
+    expect(failure(numbered(10), { train: 20 })).toEqual(['numbered has only 10 samples, too few for 20 training samples and a test sample: each size can be 1 to 9, the two together at most 10', 2]);
+    expect(failure(numbered(10), { test: 12 })).toEqual(['numbered has only 10 samples, too few for 12 test samples and a training sample: each size can be 1 to 9, the two together at most 10', 2]);
+    expect(failure(numbered(10), { test: 0 })).toEqual(['test size 0, expected a whole number of at least 1', 2]);
+  });
+
+  it('refuses data too small to split as a data problem (exit code 1), and holds out one sample of two or three', () => {
+    expect(failure(numbered(1), {})).toEqual(['numbered has 1 sample, too few to split: expected at least 2 (one to train on, one to test on)', 1]);
+    for (const n of [2, 3]) {
+      const { train, test } = splitDataset(numbered(n), { seed: 0 });
+      expect([train.x.rows, test.x.rows]).toEqual([n - 1, 1]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,5 +85,80 @@ describe('serveLab', () => {
     const port = Number(new URL(server.url).port);
     await expect(serveLab({ root, port })).rejects.toThrow(`port ${port} is in use, choose another with --port`);
     await expect(serveLab({ root, port: 70000 })).rejects.toThrow('port is 70000, expected an integer from 0 to 65535');
+  });
+});
+
+/** A GET with the headers given as they are (`host` among them; none when `host` is null). */
+function getAs(url: string, path: string, host: string | null): Promise<Reply> {
+  const { port } = new URL(url);
+  return new Promise((done, fail) => {
+    const headers = host === null ? {} : { host };
+    const req = request({ host: '127.0.0.1', port, path, headers, setHost: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body, headers: res.headers }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('serveLab: what a page on another site cannot do', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'reclink-serve-strict-'));
+  const root = join(parent, 'web');
+  let server: LabServer;
+  let port: string;
+
+  beforeAll(async () => {
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>lab</title>');
+    writeFileSync(join(root, 'assets', 'main.js'), 'export {};');
+    writeFileSync(join(parent, 'secret.txt'), 'outside the root');
+    symlinkSync(join(parent, 'secret.txt'), join(root, 'secret.txt'));
+    symlinkSync(parent, join(root, 'up'));
+    symlinkSync(join(root, 'assets', 'main.js'), join(root, 'alias.js'));
+    server = await serveLab({ root, port: 0 });
+    port = new URL(server.url).port;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('answers only requests for 127.0.0.1 or localhost at its port, 421 to any other Host (DNS rebinding)', async () => {
+    expect((await getAs(server.url, '/', `127.0.0.1:${port}`)).status).toBe(200);
+    expect((await getAs(server.url, '/', `localhost:${port}`)).status).toBe(200);
+    expect((await getAs(server.url, '/', `LocalHost:${port}`)).status).toBe(200);
+    for (const host of [`attacker.example:${port}`, 'attacker.example', '127.0.0.1', `127.0.0.1:${Number(port) + 1}`, `127.0.0.1.attacker.example:${port}`, null]) {
+      const reply = await getAs(server.url, '/', host);
+      expect(reply.status, String(host)).toBe(421);
+      expect(reply.body).toBe(`misdirected request: this server answers only 127.0.0.1:${port} and localhost:${port}`);
+    }
+  });
+
+  it('serves no file whose real path leaves the folder, whatever link leads to it', async () => {
+    expect((await get(server.url, '/secret.txt')).status).toBe(404);
+    expect((await get(server.url, '/up/secret.txt')).status).toBe(404);
+    const alias = await get(server.url, '/alias.js'); // a link that stays inside is fine
+    expect([alias.status, alias.body]).toEqual([200, 'export {};']);
+  });
+
+  it('sends the strict headers with every response, errors included', async () => {
+    const replies = [await get(server.url, '/'), await get(server.url, '/nope'), await get(server.url, '/', 'POST'), await getAs(server.url, '/', 'attacker.example')];
+    expect(replies.map((r) => r.status)).toEqual([200, 404, 405, 421]);
+    for (const { status, headers } of replies) {
+      expect(headers, String(status)).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      const policy = String(headers['content-security-policy']).split('; ');
+      expect(policy, String(status)).toEqual(expect.arrayContaining(["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "script-src 'self' 'wasm-unsafe-eval'"]));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { UNSTEADY_SPREAD } from './measure.js';
 import { FLOPS_PER_SAMPLE, type BenchReport, type BenchResult } from './run-bench.js';
 
 const MODES = [
@@ -5,10 +6,14 @@ const MODES = [
   { mode: 'infer', title: 'Inference (forward), samples/s' },
 ] as const;
 
+/** The mark of a cell whose rounds differ by more than 2×, and of every ratio that uses one. */
+const UNSTEADY_MARK = '?';
+
 /**
  * The report as text: one table of samples/s per mode (a column per implementation), then
  * reclink's faster WebAssembly row against every peer: GFLOP/s, the fraction of the
- * kernel's peak measured in the same run, and the ratio to each peer.
+ * kernel's peak measured in the same run, and the ratio to each peer. Unsteady cells (and
+ * the ratios that use them) are marked `?`, with a note under the tables.
  */
 export function formatBench(report: BenchReport): string {
   const { environment: env, peak } = report;
@@ -27,8 +32,18 @@ export function formatBench(report: BenchReport): string {
     const header = ['batch', 'reclink', 'samples/s', 'GFLOP/s', '% of peak', ...peers.map((p) => `× ${p}`)];
     lines.push(...table(header, batches.map((batch) => comparison(report, batch, mode, peers))));
   }
+  const unsteady = report.results.filter((r) => r.unsteady);
+  if (unsteady.length > 0) lines.push('', ...unsteadyNotes(unsteady));
   if (report.notes.length > 0) lines.push('', ...report.notes);
   return lines.join('\n');
+}
+
+function unsteadyNotes(cells: BenchResult[]): string[] {
+  const range = (r: BenchResult): string => `${r.impl} ${r.mode} at batch ${r.batch}: ${count(Math.min(...r.rounds))} to ${count(Math.max(...r.rounds))} samples/s`;
+  return [
+    `${UNSTEADY_MARK} marks a cell whose rounds differ by more than ${UNSTEADY_SPREAD}× (the machine was busy while it ran) and the ratios that use it; measure again before reading them:`,
+    ...cells.map((r) => `  ${range(r)}`),
+  ];
 }
 
 function comparison(report: BenchReport, batch: number, mode: 'train' | 'infer', peers: string[]): string[] {
@@ -40,7 +55,7 @@ function comparison(report: BenchReport, batch: number, mode: 'train' | 'infer',
   const gflops = (best.samplesPerSec * FLOPS_PER_SAMPLE[mode]) / 1e9;
   const ratios = peers.map((p) => {
     const peer = find(report.results, p, batch, mode);
-    return peer ? `${(best.samplesPerSec / peer.samplesPerSec).toFixed(1)}×` : '–';
+    return peer ? `${(best.samplesPerSec / peer.samplesPerSec).toFixed(1)}×${mark(best.unsteady || peer.unsteady)}` : '–';
   });
   return [String(batch), best.impl, rate(best), gflops.toFixed(1), `${Math.round((100 * gflops) / peak)}%`, ...ratios];
 }
@@ -50,7 +65,15 @@ function find(results: BenchResult[], impl: string, batch: number, mode: string)
 }
 
 function rate(result: BenchResult | undefined): string {
-  return result ? Math.round(result.samplesPerSec).toLocaleString('en-US') : '–';
+  return result ? `${count(result.samplesPerSec)}${mark(result.unsteady)}` : '–';
+}
+
+function count(samplesPerSec: number): string {
+  return Math.round(samplesPerSec).toLocaleString('en-US');
+}
+
+function mark(unsteady: boolean): string {
+  return unsteady ? UNSTEADY_MARK : '';
 }
 
 /** Right-aligned columns under a header. */

@@ -35,6 +35,18 @@ function timeSteps(step: () => void, ms: number): { steps: number; ms: number } 
   return { steps, ms: now - start };
 }
 
+/** How far apart a cell's fastest and slowest rounds may be before the cell is flagged: 2×. */
+export const UNSTEADY_SPREAD = 2;
+
+/**
+ * Whether timed rounds disagree too much to be believed: the fastest more than
+ * `UNSTEADY_SPREAD` times the slowest. On a shared machine that means another process took
+ * the cores during some rounds; the median then says little about the code.
+ */
+export function isUnsteady(rates: readonly number[]): boolean {
+  return Math.max(...rates) > UNSTEADY_SPREAD * Math.min(...rates);
+}
+
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 import { availableParallelism, cpus } from 'node:os';
+import { ReclinkError } from '../errors.js';
 import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
-import { median, rateOver, type MeasureOptions } from './measure.js';
+import { isUnsteady, median, rateOver, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { DataParallel } from '../train/data-parallel.js';
@@ -21,7 +22,10 @@ export interface BenchOptions {
   threads?: number;
   /** Whether to measure TensorFlow.js and PyTorch too (default true). */
   peers?: boolean;
-  /** The Python that may have torch (default /usr/bin/python3, Debian's). */
+  /**
+   * The Python that runs the PyTorch peer. Default /usr/bin/python3 (Debian's), and a note
+   * when it has no torch; a Python given here that cannot import torch is an error.
+   */
   python?: string;
   /** Called with a line before each measurement. */
   onProgress?: (message: string) => void;
@@ -34,7 +38,12 @@ export interface BenchResult {
   batch: number;
   /** `train`: forward, backward and an SGD update; `infer`: forward only. */
   mode: 'train' | 'infer';
+  /** The median of `rounds`. */
   samplesPerSec: number;
+  /** Samples/s of each timed round, in order. */
+  rounds: number[];
+  /** Whether the rounds differ by more than 2× (`isUnsteady`): the machine was busy, measure again. */
+  unsteady: boolean;
 }
 
 /** Everything one bench run found. */
@@ -66,6 +75,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const measure: MeasureOptions = { budgetMs: options.budgetMs ?? 400, repeats: options.repeats ?? 5 };
   const progress = options.onProgress ?? (() => {});
   const threads = options.threads ?? Math.max(2, resolveThreads('auto'));
+  const peers = options.peers ?? true;
+  const python = options.python ?? DEFAULT_PYTHON;
+  const hasTorch = peers && torchAvailable(python);
+  if (peers && !hasTorch && options.python !== undefined) {
+    throw new ReclinkError(`${python} cannot import torch, expected a Python with PyTorch to run the peer (see docs/pytorch-peer.md)`);
+  }
   const notes: string[] = [];
   const versions: Record<string, string> = {};
   /** What stops threads and processes the bench started. */
@@ -86,7 +101,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
       { impl: `reclink-wasm-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, dataParallel) },
     ];
-    if (options.peers ?? true) {
+    if (peers) {
       for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
         const peer = await loadTfjsPeer(name);
         if (peer) {
@@ -112,9 +127,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         }
       }
     }
-    if (options.peers ?? true) cells.push(...(await torchCells(options.python ?? DEFAULT_PYTHON, batches, notes, versions, closers)));
+    if (hasTorch) cells.push(...(await torchCells(python, batches, versions, closers)));
+    else if (peers) notes.push(`PyTorch was not found: ${python} -c 'import torch' failed`);
     await measureInRounds(cells, measure, progress);
-    const results = cells.map(({ impl, batch, mode, rates }) => ({ impl, batch, mode, samplesPerSec: median(rates) }));
+    const results = cells.map(({ impl, batch, mode, rates }) => ({ impl, batch, mode, samplesPerSec: median(rates), rounds: rates, unsteady: isUnsteady(rates) }));
     return { results, peak, notes, environment: describeEnvironment(versions) };
   } finally {
     for (const close of closers) await close();
@@ -149,12 +165,8 @@ async function measureInRounds(cells: Cell[], options: MeasureOptions, progress:
   }
 }
 
-/** PyTorch's cells with 1 and 2 threads, or none (and a note) when torch is not installed. */
-async function torchCells(python: string, batches: readonly number[], notes: string[], versions: Record<string, string>, closers: (() => void)[]): Promise<Cell[]> {
-  if (!torchAvailable(python)) {
-    notes.push(`PyTorch was not found: ${python} -c 'import torch' failed`);
-    return [];
-  }
+/** PyTorch's cells with 1 and 2 threads, run by `python`. */
+async function torchCells(python: string, batches: readonly number[], versions: Record<string, string>, closers: (() => void)[]): Promise<Cell[]> {
   const cells: Cell[] = [];
   for (const threads of [1, 2]) {
     const torch = await TorchPeer.start(python, threads);

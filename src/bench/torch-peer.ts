@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** Debian's Python, which has `python3-torch` (PERF.md), not the first python3 on PATH. */
+/** Debian's Python, which has `python3-torch` (docs/pytorch-peer.md), not the first python3 on PATH. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../bench/torch_peer.py', import.meta.url));
 
@@ -13,7 +13,7 @@ export function torchAvailable(python: string): boolean {
 
 /**
  * The PyTorch peer (`bench/torch_peer.py`), a process that times the same network on
- * request, so that its measurements interleave with reclink's. It runs as PERF.md says a
+ * request, so that its measurements interleave with reclink's. It runs as docs/pytorch-peer.md says a
  * fair peer does: the environment's OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (which force
  * slower kernels) unset and glibc kept from returning large buffers to the system every
  * step, for that process only.

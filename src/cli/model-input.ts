@@ -2,6 +2,7 @@ import { loadDataset } from '../data/dataset.js';
 import type { Normalizer } from '../data/normalize.js';
 import type { ErrorQuantiles } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
+import type { LoadCheckpointOptions } from '../io/checkpoint.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { loadRunCheckpoint, type RunCheckpoint } from './run-checkpoint.js';
@@ -28,10 +29,14 @@ export interface LoadedModel extends RunCheckpoint {
   model: string;
 }
 
-/** The model `model` names: a checkpoint (a run's, or any reclink or plain safetensors file) or a run folder (its best.safetensors). */
-export function loadModel(model: string): LoadedModel {
+/**
+ * The model `--model` names, for every command that takes one: a checkpoint (a run's, or
+ * any reclink or plain safetensors file) or a run folder (its best.safetensors; before an
+ * epoch is validated, its last.safetensors).
+ */
+export function loadModel(model: string, options: LoadCheckpointOptions = {}): LoadedModel {
   const path = modelPath(model);
-  return { ...loadRunCheckpoint(path), model: path };
+  return { ...loadRunCheckpoint(path, options), model: path };
 }
 
 /**

@@ -20,28 +20,35 @@ export function progressMode(json: boolean, err: NodeJS.WritableStream & { isTTY
   return json ? 'json' : err.isTTY === true ? 'bar' : 'lines';
 }
 
-/** Shows `trainer`'s progress from now on; returns a function that ends the display (call it before printing more). */
-export function showProgress(trainer: Trainer, mode: ProgressMode, streams: Streams): () => void {
+/**
+ * Shows `trainer`'s progress from now on; returns a function that ends the display (call it
+ * before printing more). `normalized`: the trainer sees normalised data, so its losses are
+ * in normalised units, which the epoch lines then say.
+ */
+export function showProgress(trainer: Trainer, mode: ProgressMode, streams: Streams, normalized = false): () => void {
   const { epochs } = trainer.options;
   if (mode === 'json') return trainer.on('epoch', (e) => streams.out.write(`${JSON.stringify({ event: 'epoch', epochs, ...e })}\n`));
-  if (mode === 'lines') return trainer.on('epoch', (e) => streams.out.write(`${epochLine(e, epochs)}\n`));
-  return showBar(trainer, streams.err);
+  if (mode === 'lines') return trainer.on('epoch', (e) => streams.out.write(`${epochLine(e, epochs, normalized)}\n`));
+  return showBar(trainer, streams.err, normalized);
 }
 
-/** One epoch in words: `epoch 3/10  train loss 1.949  val loss 1.744  val MSE/pixel 0.00775  lr 0.001  3.3 s  best`. */
-export function epochLine(e: EpochEvent, epochs: number): string {
+/**
+ * One epoch in words: `epoch 3/10  train loss 1.949  val loss 1.744  val MSE/pixel 0.00775  lr 0.001  3.3 s  best`;
+ * with `normalized`, `val MSE/pixel 0.0775 (normalized)`: the final test line is in the data's units.
+ */
+export function epochLine(e: EpochEvent, epochs: number, normalized = false): string {
   const parts = [
     `epoch ${e.epoch}/${epochs}`,
     `train loss ${e.trainLoss.toPrecision(4)}`,
     `val loss ${e.valLoss.toPrecision(4)}`,
-    `val MSE/pixel ${e.valMse.toPrecision(3)}`,
+    `val MSE/pixel ${e.valMse.toPrecision(3)}${normalized ? ' (normalized)' : ''}`,
     `lr ${Number(e.lr.toPrecision(3))}`,
     `${e.seconds.toFixed(1)} s`,
   ];
   return [...parts, ...(e.best ? ['best'] : [])].join('  ');
 }
 
-function showBar(trainer: Trainer, err: NodeJS.WritableStream): () => void {
+function showBar(trainer: Trainer, err: NodeJS.WritableStream, normalized: boolean): () => void {
   const { epochs } = trainer.options;
   const bars = new MultiBar(
     {
@@ -59,7 +66,7 @@ function showBar(trainer: Trainer, err: NodeJS.WritableStream): () => void {
   const bar = bars.create(epochs * trainer.stepsPerEpoch, globalStep, { epoch: epochsDone + 1, epochs, speed: '-', loss: '-' });
   const unsubscribe = [
     trainer.on('batch', (e) => bar.update(e.globalStep, { epoch: e.epoch, speed: Math.round(e.samplesPerSec), loss: e.loss.toPrecision(4) })),
-    trainer.on('epoch', (e) => bars.log(`${epochLine(e, epochs)}\n`)),
+    trainer.on('epoch', (e) => bars.log(`${epochLine(e, epochs, normalized)}\n`)),
   ];
   return () => {
     for (const off of unsubscribe) off();

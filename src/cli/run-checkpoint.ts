@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, resolveConfig, type RecLinkConfig } from '../model/conf
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { resolveTrainingSettings, type TrainingSettings } from '../train/settings.js';
 import type { TrainerJson, TrainerState } from '../train/trainer-state.js';
+import { checkBackendSettings, type BackendSettings } from './backend-flags.js';
 import { checkDataSettings, type DataSettings } from './run-data.js';
 
 /**
@@ -23,10 +24,11 @@ import { checkDataSettings, type DataSettings } from './run-data.js';
  *                     (`ErrorQuantiles`), written when training ends: `reclink score`'s thresholds
  */
 
-/** A run's settings: its data and how it trains. */
+/** A run's settings: its data, how it trains, and on which kernels (absent from checkpoints written before they were kept). */
 export interface RunSettings {
   data: DataSettings;
   training: TrainingSettings;
+  backend?: BackendSettings;
 }
 
 /** Where a run stands, to resume it exactly. */
@@ -118,7 +120,8 @@ function checkRunSettings(value: unknown, path: string): RunSettings {
   const fields: Record<string, unknown> = typeof value === 'object' && value !== null ? { ...value } : {};
   const training = fields.training;
   if (typeof training !== 'object' || training === null) throw new ReclinkError(`${path}: the run's training settings are missing`);
-  return { data: checkDataSettings(fields.data, path), training: inFile(path, () => resolveTrainingSettings({ ...training })) };
+  const settings: RunSettings = { data: checkDataSettings(fields.data, path), training: inFile(path, () => resolveTrainingSettings({ ...training })) };
+  return fields.backend === undefined ? settings : { ...settings, backend: checkBackendSettings(fields.backend, path) };
 }
 
 /** The trainer's state: its JSON is checked field by field when the trainer restores it. */

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { ReclinkError } from '../errors.js';
 import { isTemporaryFile, writeFileAtomic } from '../io/atomic-write.js';
 import { fileError } from '../io/fs-errors.js';
+import { makeFolders } from '../io/make-folders.js';
 import type { EpochRecord } from '../train/events.js';
 import { LOCK_FILE, RunLock } from './run-lock.js';
 
@@ -35,16 +36,16 @@ export class RunFolder {
     if (name !== undefined && !NAME.test(name)) {
       throw new ReclinkError(`run name ${JSON.stringify(name)} is not a folder name, expected letters, digits, '.', '_' or '-'`, 2);
     }
-    makeFolder(runsDir, true);
+    makeFolders(runsDir);
     if (name === undefined) {
       for (let n = 1; ; n++) {
         const path = join(runsDir, `run-${n}`);
-        if (makeFolder(path, false)) return new RunFolder(path).lock();
+        if (makeFolder(path)) return new RunFolder(path).lock();
       }
     }
     const path = join(runsDir, name);
     const folder = new RunFolder(path);
-    if (makeFolder(path, false)) return folder.lock();
+    if (makeFolder(path)) return folder.lock();
     if (statOrNull(path)?.isDirectory() && folder.lock().holdsNothing()) return folder;
     folder.release();
     throw new ReclinkError(`${path} exists already: choose another --name, or continue that run with --resume ${path}`, 2);
@@ -126,10 +127,10 @@ export function modelPath(path: string): string {
   return found;
 }
 
-/** Makes a folder; returns false when it exists already (and `recursive` is not set). */
-function makeFolder(path: string, recursive: boolean): boolean {
+/** Makes a folder in an existing one; returns false when it exists already. */
+function makeFolder(path: string): boolean {
   try {
-    mkdirSync(path, { recursive });
+    mkdirSync(path);
     return true;
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'EEXIST') return false;

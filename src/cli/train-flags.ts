@@ -8,7 +8,6 @@ import type { LossReduction } from '../nn/loss.js';
 import type { OptimizerKind } from '../train/optimizer.js';
 import type { ScheduleName, TrainingSettings } from '../train/settings.js';
 import type { BackendOptions } from './backend-flags.js';
-import type { ParallelMode } from '../train/data-parallel.js';
 import { addConfigFlags, configOverrides, finiteNumber, integer, positiveInteger } from './config-flags.js';
 import type { RunSettings } from './run-checkpoint.js';
 import type { DataSettings } from './run-data.js';
@@ -39,8 +38,6 @@ export interface TrainOptions extends BackendOptions, Record<string, unknown> {
   name?: string;
   runsDir?: string;
   resume?: string;
-  /** How `--threads` share a step: each product split (`products`, the default), or the batch (`data`). */
-  parallel?: ParallelMode;
   json?: boolean;
 }
 
@@ -61,12 +58,6 @@ export function addTrainFlags(command: Command): Command {
     .addOption(new Option('--normalize <kind>', 'scaling fitted on the training samples (default none)').choices(NORMALIZATIONS))
     .option('--epochs <n>', 'epochs (default 10)', positiveInteger)
     .option('--batch <n>', 'samples a step (default 64)', positiveInteger)
-    .addOption(
-      new Option('--parallel <how>', 'how --threads share a step: each matrix product split between them (default), or the batch (data-parallel)').choices([
-        'products',
-        'data',
-      ]),
-    )
     .option('--lr <rate>', 'learning rate (default 0.001)', finiteNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer, with PyTorch\'s update rule (default adam)').choices(['sgd', 'adam', 'adamw']))
     .option('--momentum <m>', 'SGD momentum (default 0)', finiteNumber)
@@ -83,7 +74,7 @@ export function addTrainFlags(command: Command): Command {
   return addConfigFlags(command)
     .option('--name <name>', 'the run folder\'s name (default: the first free run-<n>)')
     .option('--runs-dir <path>', 'where run folders go (default runs)')
-    .option('--resume <run>', 'continue a run exactly: its folder or its last.safetensors (only --epochs may change)')
+    .option('--resume <run>', 'continue a run exactly: its folder or its last.safetensors (only --epochs may change; the backend flags default to the run\'s)')
     .option('--json', 'print a JSON line an epoch and one with the result on stdout');
 }
 

@@ -7,9 +7,10 @@ import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
 import { createOptimizer, trainerOptions, type TrainingSettings } from '../train/settings.js';
-import { DataParallel, type ParallelMode } from '../train/data-parallel.js';
+import { DataParallel } from '../train/data-parallel.js';
 import { Trainer } from '../train/trainer.js';
 import type { BestScore } from '../train/trainer-state.js';
+import type { BackendSettings } from './backend-flags.js';
 import { Interrupted } from './error-line.js';
 import { showProgress, type ProgressMode, type Streams } from './progress.js';
 import { loadRunCheckpoint, type ResumePoint, type RunSettings } from './run-checkpoint.js';
@@ -25,8 +26,8 @@ export interface RunPlan {
   training: TrainingSettings;
   /** Where a resumed run continues from; null for a new run. */
   resume: ResumePoint | null;
-  /** How the backend's threads share a step. */
-  parallel: ParallelMode;
+  /** The kernels `net` runs on and how their threads share a step, kept with the run. */
+  backend: BackendSettings;
 }
 
 /** How a run ended: what `reclink train` prints last. */
@@ -62,7 +63,7 @@ const REPORT_SAMPLES = 16;
  */
 export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Streams): Promise<RunSummary> {
   const started = performance.now();
-  const gradients = plan.parallel === 'data' ? await dataParallelFor(plan.net) : null;
+  const gradients = plan.backend.parallel === 'data' ? await dataParallelFor(plan.net) : null;
   try {
     return await train(plan, mode, streams, gradients, started);
   } finally {
@@ -73,7 +74,7 @@ export async function executeRun(plan: RunPlan, mode: ProgressMode, streams: Str
 async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradients: DataParallel | null, started: number): Promise<RunSummary> {
   const { folder, net, training, data } = plan;
   const { split, normalizer } = data;
-  const run: RunSettings = { data: data.settings, training };
+  const run: RunSettings = { data: data.settings, training, backend: plan.backend };
   const options = { ...trainerOptions(training), gradients };
   const trainer = new Trainer(net, createOptimizer(net, training), normalizer.apply(split.train.x), normalizer.apply(split.test.x), options);
   const files = new RunFiles(folder, trainer, { normalizer, run }, plan.resume ? resume(trainer, plan.resume) : []);
@@ -95,7 +96,7 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
     files.writeMetrics();
   });
 
-  const endProgress = showProgress(trainer, mode, streams);
+  const endProgress = showProgress(trainer, mode, streams, normalizer.kind !== 'none');
   const stop = (): void => trainer.stop();
   process.once('SIGINT', stop); // a second Ctrl-C ends the process at once
   const result = await trainer.runAsync().finally(() => {

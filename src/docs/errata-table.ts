@@ -19,7 +19,7 @@ import {
   type GradientErratum,
 } from '../reference/errata.js';
 
-/** A row of the exercise's errata table (SPEC, "errata"). */
+/** A row of the exercise's errata table (docs/derivation.md, "Errata of the exercise"). */
 export interface Erratum {
   /** Where in the exercise: `3.1.3, K`. */
   where: string;
@@ -33,7 +33,7 @@ export interface Erratum {
 
 const n = ERRATA_SETUP.batch;
 
-/** The errata in SPEC's order (rows 1 to 10), for `docs/derivation.md` and the browser lab. */
+/** The errata in order (rows 1 to 10), for `docs/derivation.md` and the browser lab. */
 export const ERRATA: readonly Erratum[] = [
   {
     where: '3.1.3, K',

@@ -1,6 +1,6 @@
 import type { RecLinkConfig } from '../model/config.js';
 
-/** One line of SPEC's derivation: its TeX and the traced tensors it computes. */
+/** One line of the derivation (docs/derivation.md): its TeX and the traced tensors it computes. */
 export interface Equation {
   /** KaTeX source. */
   tex: string;
@@ -18,7 +18,7 @@ const delta = (name: string): string => sub('\\delta', name);
 const rec = (symbol: string, t: number | string, transposed = false): string => `${symbol}_{\\text{rec}}^{(${t})${transposed ? '\\top' : ''}}`;
 const grad = (of: string): string => `\\frac{\\partial E}{\\partial ${of}}`;
 
-/** SPEC's forward equations for a network with `config`, one cycle a line. */
+/** The forward equations for a network with `config`, one cycle a line. */
 export function forwardEquations(config: RecLinkConfig): Equation[] {
   const T = config.cycles;
   const linkBias = config.linkBias ? ` + ${b('link')}` : '';
@@ -41,7 +41,7 @@ export function forwardEquations(config: RecLinkConfig): Equation[] {
   ];
 }
 
-/** SPEC's backward equations for a network with `config`, back through time one cycle a line. */
+/** The backward equations for a network with `config`, back through time one cycle a line. */
 export function backwardEquations(config: RecLinkConfig): Equation[] {
   const T = config.cycles;
   const earlierCycles = Array.from({ length: T - 1 }, (_, i): Equation => {

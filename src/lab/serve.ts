@@ -1,5 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, existsSync, realpathSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -40,6 +40,37 @@ export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = Object.f
   'cross-origin-embedder-policy': 'require-corp',
 });
 
+/**
+ * What the page may do, as a Content-Security-Policy: load scripts, workers, styles, fonts
+ * and data from this server only; compile WebAssembly ('wasm-unsafe-eval', for the
+ * kernels); show data: images (the page's empty icon) and data: fonts (Vite inlines KaTeX's
+ * smallest); no plug-ins, no forms, no `<base>`, and no framing by any page
+ * (`frame-ancestors 'none'`, against clickjacking).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The headers of every response, errors included. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  ...CROSS_ORIGIN_ISOLATION,
+});
+
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -57,22 +88,31 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /**
  * Serves the built lab page as static files on 127.0.0.1 only (nothing reaches the
  * network). Only GET and HEAD of files under `root` are answered; `/` is `index.html`.
+ * A request must name this server in its Host header (`127.0.0.1:<port>` or
+ * `localhost:<port>`), else it gets 421: a page on another site whose name a DNS-rebinding
+ * attack points at 127.0.0.1 cannot read the lab. A file is served only when its real path
+ * (symbolic links resolved) is inside `root`. Every response carries `SECURITY_HEADERS`.
  *
  * @example
  * const server = await serveLab({ port: 8080 });
  * console.log(server.url); // http://127.0.0.1:8080/
  */
 export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
-  const root = resolve(options.root ?? LAB_ROOT);
-  const digits = resolve(options.digits ?? MNIST15_PATH);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ReclinkError(`port is ${port}, expected an integer from 0 to 65535`, 2);
   }
-  if (!existsSync(join(root, 'index.html'))) {
-    throw new ReclinkError(`the lab page is not built: ${join(root, 'index.html')} is missing (run npm run build)`);
+  const folder = resolve(options.root ?? LAB_ROOT);
+  if (!existsSync(join(folder, 'index.html'))) {
+    throw new ReclinkError(`the lab page is not built: ${join(folder, 'index.html')} is missing (run npm run build)`);
   }
-  const server = createServer((request, response) => {
+  const root = realpathSync(folder);
+  const digits = resolve(options.digits ?? MNIST15_PATH);
+  const hosts = new Set<string>(); // filled once the port is known
+  // requireHostHeader false: a request without Host gets the 421 below, with the strict headers, not Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
+    const host = request.headers.host?.toLowerCase();
+    if (host === undefined || !hosts.has(host)) return send(response, 421, `misdirected request: this server answers only ${[...hosts].join(' and ')}`);
     respond(root, digits, request, response).catch(() => send(response, 500, 'internal error'));
   });
   await new Promise<void>((done, fail) => {
@@ -83,6 +123,7 @@ export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the lab server has no TCP address');
+  hosts.add(`127.0.0.1:${address.port}`).add(`localhost:${address.port}`);
   return {
     url: `http://127.0.0.1:${address.port}/`,
     close: () =>
@@ -96,15 +137,14 @@ export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
 async function respond(root: string, digits: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'only GET and HEAD');
   const path = requestPath(request.url ?? '/');
-  const file = path === DIGITS_PATH ? digits : path === null ? null : filePath(root, path);
+  const file = path === DIGITS_PATH ? digits : path === null ? null : await realFile(root, path);
   const info = file === null ? null : await stat(file).catch(() => null);
   if (file === null || info === null || !info.isFile()) return send(response, 404, 'not found');
   response.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-    ...CROSS_ORIGIN_ISOLATION,
   });
   if (request.method === 'HEAD') return void response.end();
   // A file that vanishes or fails mid-read ends this response (its headers are sent), not the server.
@@ -121,14 +161,15 @@ function requestPath(url: string): string | null {
   }
 }
 
-/** The file under `root` a request path names, or null when it leaves `root`. */
-function filePath(root: string, path: string): string | null {
+/** The real path (links resolved) of the file a request path names, or null when it is missing or outside `root` (itself a real path). */
+async function realFile(root: string, path: string): Promise<string | null> {
   const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
-  return file.startsWith(root + sep) ? file : null;
+  const real = file.startsWith(root + sep) ? await realpath(file).catch(() => null) : null;
+  return real !== null && real.startsWith(root + sep) ? real : null;
 }
 
 function send(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) return void response.destroy();
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   response.end(text);
 }

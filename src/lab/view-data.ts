@@ -144,7 +144,7 @@ const PARAMETER_SYMBOLS: Readonly<Record<string, string>> = {
   'rec.weight': 'W_rec', 'rec.bias': 'b_rec', 'output.weight': 'W_out', 'output.bias': 'b_out',
 };
 
-/** A trace name as SPEC writes it: `A_rec.2` → `A_rec(2)`, `delta_out` → `δ_out`, `grad.rec.weight` → `∂E/∂W_rec`. */
+/** A trace name as docs/derivation.md writes it: `A_rec.2` → `A_rec(2)`, `delta_out` → `δ_out`, `grad.rec.weight` → `∂E/∂W_rec`. */
 export function tensorLabel(name: string): string {
   if (name.startsWith('grad.')) return `∂E/∂${PARAMETER_SYMBOLS[name.slice(5)] ?? name.slice(5)}`;
   return name.replace(/^delta_/, 'δ_').replace(/\.(\d+)$/, '($1)');

@@ -172,7 +172,7 @@ interface ActivationKernels {
 }
 
 const activations: Record<ActivationName, ActivationKernels> = {
-  // ReLU'(0) = 0 (SPEC's convention, as PyTorch's).
+  // ReLU'(0) = 0 (the convention of docs/derivation.md, as PyTorch's).
   relu: {
     forward(a, z) {
       for (let i = 0; i < a.length; i++) z[i] = a[i] > 0 ? a[i] : 0;

@@ -5,7 +5,7 @@ import { checkInteger, show } from '../checks.js';
 /** How the weights are drawn: PyTorch's `nn.Linear` default U(±1/√fan_in), He or Xavier. */
 export type InitName = 'torch' | 'he' | 'xavier';
 
-/** The network's architecture and initialisation (SPEC, "Shapes"). */
+/** The network's architecture and initialisation (docs/derivation.md, "The network"). */
 export interface RecLinkConfig {
   /** D: input and output width (225: a 15×15 image). */
   inputSize: number;

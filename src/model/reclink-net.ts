@@ -34,7 +34,7 @@ export interface GradientResult {
 }
 
 /**
- * The recurrent-link autoencoder of SPEC.md:
+ * The recurrent-link autoencoder of docs/derivation.md:
  *
  *     Z_in = f(X W_inᵀ + b_in)            Z_link = f(X K W_linkᵀ)
  *     Z_rec(t) = f((Z_in + Z_rec(t−1)) W_recᵀ + b_rec),  t = 1..T
@@ -52,7 +52,7 @@ export class RecLinkNet {
   readonly config: RecLinkConfig;
   readonly backend: Backend;
   readonly dtype: DType;
-  /** In SPEC's order: input, link, rec, output; weight before bias. */
+  /** In the order of docs/derivation.md: input, link, rec, output; weight before bias. */
   readonly parameters: readonly Parameter[];
   readonly input: Dense;
   readonly linkSelect: LinkSelect;

@@ -2,7 +2,7 @@ import { clone, type Matrix } from '../linalg/matrix.js';
 import type { LossReduction } from '../nn/loss.js';
 import type { RecLinkNet } from './reclink-net.js';
 
-/** Every intermediate of one forward and backward pass, by SPEC's names. */
+/** Every intermediate of one forward and backward pass, by the names of docs/derivation.md. */
 export interface Trace {
   /** E for the batch. */
   loss: number;

@@ -4,11 +4,11 @@ import { BatchMatrix } from './batch-matrix.js';
 import type { Parameter } from './parameter.js';
 
 /**
- * A fully connected layer followed by an activation f (SPEC, "Forward"):
+ * A fully connected layer followed by an activation f (docs/derivation.md, "Forward"):
  *
  *     A = X Wᵀ + b          Z = f(A)
  *
- * and its backward pass, given G_Z = ∂E/∂Z (SPEC, "Backward"):
+ * and its backward pass, given G_Z = ∂E/∂Z (docs/derivation.md, "Backward"):
  *
  *     δ = G_Z ⊙ f'(A)
  *     ∂E/∂W += δᵀ X         ∂E/∂b += Σ_n δ         G_X += δ W

@@ -8,7 +8,7 @@ import { BatchMatrix } from './batch-matrix.js';
  *
  *     X_red[n, j] = X[n, s·j]           G_X[n, s·j] += G_red[n, j]
  *
- * The width is ⌈inputSize / stride⌉ (SPEC erratum 1: all 75 columns, not 74).
+ * The width is ⌈inputSize / stride⌉ (erratum 1 of docs/derivation.md: all 75 columns, not 74).
  */
 export class LinkSelect {
   readonly outFeatures: number;

@@ -10,7 +10,7 @@ export type LossReduction = 'sum' | 'mean';
  *
  *     E = Σ_n Σ_k (x_nk − y_nk)²          G_Y = ∂E/∂Y = 2 (Y − X)
  *
- * (SPEC erratum 6: the sign is (Y − X); the exercise's 2 Σ (x − y) climbs the loss.)
+ * (erratum 6 of docs/derivation.md: the sign is (Y − X); the exercise's 2 Σ (x − y) climbs the loss.)
  * With `mean`, E and G_Y are divided by the number of elements N·D.
  */
 export class SquaredError {

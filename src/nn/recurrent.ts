@@ -6,7 +6,7 @@ import type { Parameter } from './parameter.js';
 
 /**
  * The recurrent layer: one weight-shared cell run for T cycles, with Z_in added to its
- * input in every cycle (SPEC, "Forward"):
+ * input in every cycle (docs/derivation.md, "Forward"):
  *
  *     U(t) = Z_in + Z_rec(t−1),  Z_rec(0) = 0
  *     Z_rec(t) = f(U(t) W_recᵀ + b_rec),   t = 1..T

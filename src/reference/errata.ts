@@ -8,7 +8,7 @@ import { randomMatrix } from './random-matrix.js';
 import { affine, referenceParameters, referencePass, sum, table, toRows, type ReferenceParameters, type ReferenceResult, type Rows } from './scalar.js';
 
 /**
- * The exercise's formulas taken literally where SPEC's errata table says they are wrong,
+ * The exercise's formulas taken literally where the errata table of docs/derivation.md says they are wrong,
  * each with the measurement that shows how it fails and that the project's formula holds.
  * Shared by `test/errata.test.ts` and the generator of `docs/derivation.md`.
  *

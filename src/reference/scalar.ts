@@ -7,7 +7,7 @@ import type { LossReduction } from '../nn/loss.js';
 /** A matrix as rows of float64 numbers: m[row][column]. */
 export type Rows = number[][];
 
-/** Parameters by SPEC's names; a weight is out × in, a bias a single row. */
+/** Parameters by the names of docs/derivation.md; a weight is out × in, a bias a single row. */
 export type ReferenceParameters = Record<string, Rows>;
 
 /** Everything one scalar forward and backward pass computes. */
@@ -44,7 +44,7 @@ export interface ReferenceTrace {
 }
 
 /**
- * The oracle: SPEC's scalar form, index by index, in float64. Slow and plain on purpose:
+ * The oracle: the scalar form of docs/derivation.md, index by index, in float64. Slow and plain on purpose:
  * it shares no code with the layers it checks.
  */
 export function referencePass(config: RecLinkConfig, p: ReferenceParameters, x: Rows, reduction: LossReduction = 'sum'): ReferenceResult {

@@ -37,7 +37,7 @@ const WORKER_URL = new URL('../../dist/train/replica-worker.js', import.meta.url
  * model's weights (one WebAssembly memory) and has gradients and activations of its own;
  * the calling thread takes the first slice on the model itself, then adds the replicas'
  * gradients to its own in thread order. Each thread goes through its slice BLOCK_ROWS
- * rows at a time. One hand-off a step, each thread on its own rows: PERF.md measured this
+ * rows at a time. One hand-off a step, each thread on its own rows: docs/speed-limits.md measured this
  * faster than splitting each product on a quiet machine; on this project's busy one,
  * splitting products (the default, `ParallelMode`) measured as fast or faster
  * (bench/README.md). The same thread count gives the same bits on every run. Node only.

@@ -40,7 +40,7 @@ export function lossIndex(part: number): number {
   return (statusWord(part) + 2) / 2;
 }
 
-/** Spins on a word before sleeping on it: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep (PERF.md). */
+/** Spins on a word before sleeping on it: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep (docs/speed-limits.md). */
 export const SPINS = 1 << 16;
 
 /** Rows [start, end) of thread `part` of `parts`: contiguous, in order, as even as they come. */

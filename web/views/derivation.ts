@@ -5,7 +5,7 @@ import { formatNumber, tensorLabel, type TensorStats } from '../../src/lab/view-
 import { el } from '../dom.js';
 import type { PageState, View } from './view.js';
 
-/** Each equation of SPEC rendered with KaTeX, beside the live numbers of the current batch. */
+/** Each equation of docs/derivation.md rendered with KaTeX, beside the live numbers of the current batch. */
 export function derivationView(): View {
   const header = el('p', { class: 'muted' }, 'The numbers appear once the data has loaded.');
   const forward = el('tbody');
@@ -14,7 +14,7 @@ export function derivationView(): View {
     'section',
     {},
     el('h2', {}, 'Derivation'),
-    el('p', { class: 'lead' }, 'The forward pass and the hand-derived backward pass, one equation a row, as SPEC.md states them. Beside each: the tensors it computes for the current training batch, with their shape, their norm ‖·‖ and four entries of the first sample. ⊙ is the element-wise product; f is ReLU, g the output activation.'),
+    el('p', { class: 'lead' }, 'The forward pass and the hand-derived backward pass, one equation a row, as the derivation (docs/derivation.md) states them. Beside each: the tensors it computes for the current training batch, with their shape, their norm ‖·‖ and four entries of the first sample. ⊙ is the element-wise product; f is ReLU, g the output activation.'),
     header,
     el('h3', {}, 'Forward'),
     equationTable(forward),

@@ -8,12 +8,13 @@ interface BenchFlags {
   batches?: number[];
   budgetMs?: number;
   threads?: number;
+  python?: string;
   peers: boolean;
   json?: boolean;
 }
 
 /**
- * `reclink bench [--json] [--batches 1,16,...] [--budget-ms MS] [--threads N] [--no-peers]`:
+ * `reclink bench [--json] [--batches 1,16,...] [--budget-ms MS] [--threads N] [--python P] [--no-peers]`:
  * training and inference samples/s of reclink (js, wasm, wasm with threads) and, in the same
  * run, TensorFlow.js and PyTorch when they are installed, with ratios and GFLOP/s.
  */
@@ -24,13 +25,16 @@ export function registerBench(program: Command): void {
     .option('--batches <list>', 'batch sizes, comma-separated (default 1,16,64,256,1024)', batchList)
     .option('--budget-ms <ms>', 'milliseconds per measured cell (default 400)', positiveInteger)
     .option('--threads <N>', 'threads of the threaded WebAssembly rows, 2 or more (default: the cores, 2 to 4)', threadCount)
+    .option('--python <path>', 'the Python that runs the PyTorch peer, which must import torch (default /usr/bin/python3, Debian\'s; see docs/pytorch-peer.md)')
     .option('--no-peers', 'measure reclink alone')
-    .option('--json', 'print {"results": [{"impl", "batch", "mode", "samplesPerSec"}, ...], "peak", "notes", "environment"}')
+    .option('--json', 'print {"results": [{"impl", "batch", "mode", "samplesPerSec", "rounds", "unsteady"}, ...], "peak", "notes", "environment"}')
+    .addHelpText('after', '\nEach cell is the median of 5 rounds; a cell whose rounds differ by more than 2x is marked ? (the machine was busy).')
     .action(async (flags: BenchFlags) => {
       const report = await runBench({
         batches: flags.batches,
         budgetMs: flags.budgetMs,
         threads: flags.threads,
+        python: flags.python,
         peers: flags.peers,
         onProgress: (message) => process.stderr.write(`  ${message}\n`),
       });

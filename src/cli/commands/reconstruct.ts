@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { extname } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
 import { reconstruct, valueRange } from '../../eval/reconstruction.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { firstRows } from '../../linalg/matrix.js';
@@ -25,7 +26,7 @@ export function registerReconstruct(program: Command): void {
     .description('draw samples beside their reconstructions in a PNG image')
     .requiredOption('--model <path>', MODEL_FLAG_HELP)
     .option('--data <path>', DATA_FLAG_HELP)
-    .requiredOption('--out <path>', 'the image to write (.png)')
+    .requiredOption('--out <path>', 'the image to write: a PNG file, its name ending in .png', pngPath)
     .option('--count <N>', 'samples to draw', positiveInteger, 32)
     .action((options: ReconstructOptions) => {
       const { net, normalizer, x } = loadModelInput(options.model, options.data);
@@ -34,4 +35,10 @@ export function registerReconstruct(program: Command): void {
       writeFileAtomic(options.out, encodePng(image));
       print(`wrote ${options.out}: ${inputs.rows} samples beside their reconstructions (${image.width}x${image.height})`);
     });
+}
+
+/** `--out`: the image is PNG, so its name says so (a .jpg or .gif name would hold PNG bytes). */
+function pngPath(path: string): string {
+  if (extname(path).toLowerCase() !== '.png') throw new InvalidArgumentError('Expected a file name ending in .png: reconstruct writes PNG images.');
+  return path;
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { ReclinkError } from '../../errors.js';
-import { loadCheckpoint } from '../../io/checkpoint.js';
 import { readNpyMatrix } from '../../io/npy.js';
 import { matrixTensor, writeSafetensors } from '../../io/safetensors.js';
 import { traceModel } from '../../model/trace.js';
 import { addConfigFlags, configOverrides } from '../config-flags.js';
+import { loadModel, MODEL_FLAG_HELP } from '../model-input.js';
 import { print, printJson } from '../output.js';
 
 interface TraceOptions {
@@ -15,27 +15,33 @@ interface TraceOptions {
 }
 
 /**
- * `reclink trace --model M.safetensors --input X.npy --out T.safetensors [--json] [config flags]`:
+ * `reclink trace --model M --input X.npy --out T.safetensors [--json] [config flags]`:
  * one forward and backward pass on X (sum-squared error), every intermediate written to T.
+ * M is what `eval` takes (`loadModel`); a run's normaliser is applied to X first, so that
+ * the trace is of what the model sees in training.
  */
 export function registerTrace(program: Command): void {
   const command = program
     .command('trace')
     .description('run one forward and backward pass on a batch and write every intermediate (A_in ... delta_in, grad.*) to a safetensors file')
-    .requiredOption('--model <path>', 'the model: a reclink checkpoint, or a plain safetensors file of its tensors')
+    .requiredOption('--model <path>', MODEL_FLAG_HELP)
     .requiredOption('--input <path>', 'the batch X: a 2-D NPY array, one sample a row (float32, float64, or uint8 pixels, divided by 255)')
     .requiredOption('--out <path>', 'the trace to write (.safetensors)')
     .option('--json', 'print the loss and every tensor (name, shape, L2 norm) as JSON');
   addConfigFlags(command)
-    .addHelpText('after', '\nConfig flags override the model file\'s config. For a plain safetensors file (no reclink\nmetadata) they give what its shapes cannot tell: cycles, output activation, an ambiguous\nlink stride.')
+    .addHelpText(
+      'after',
+      '\nConfig flags override the model file\'s config. For a plain safetensors file (no reclink\nmetadata) they give what its shapes cannot tell: cycles, output activation, an ambiguous\nlink stride. ' +
+        'A run\'s checkpoint scales X with the run\'s normaliser first, as in training.',
+    )
     .action((options: TraceOptions & Record<string, unknown>) => {
-      const { net } = loadCheckpoint(options.model, { overrides: configOverrides(options) });
-      const x = readNpyMatrix(options.input);
+      const { net, normalizer } = loadModel(options.model, { overrides: configOverrides(options) });
+      const input = readNpyMatrix(options.input);
       const { inputSize } = net.config;
-      if (x.cols !== inputSize || x.rows === 0) {
-        throw new ReclinkError(`${options.input}: the batch is ${x.rows}x${x.cols}, the model expects N x ${inputSize} (inputSize) with N >= 1`);
+      if (input.cols !== inputSize || input.rows === 0) {
+        throw new ReclinkError(`${options.input}: the batch is ${input.rows}x${input.cols}, the model expects N x ${inputSize} (inputSize) with N >= 1`);
       }
-      const { loss, tensors } = traceModel(net, x);
+      const { loss, tensors } = traceModel(net, normalizer.apply(input));
       const toWrite = new Map([...tensors].map(([name, m]) => [name, matrixTensor(m)]));
       writeSafetensors(options.out, toWrite, { format: 'reclink-trace', loss: String(loss), config: JSON.stringify(net.config) });
       if (!options.json) {

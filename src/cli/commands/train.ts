@@ -4,11 +4,9 @@ import type { Command } from 'commander';
 import { ReclinkError } from '../../errors.js';
 import { fileError } from '../../io/fs-errors.js';
 import type { Backend } from '../../linalg/backend.js';
-import { WasmBackend } from '../../linalg/wasm/wasm-backend.js';
 import { RecLinkNet } from '../../model/reclink-net.js';
-import type { ParallelMode } from '../../train/data-parallel.js';
 import { resolveTrainingSettings } from '../../train/settings.js';
-import { addBackendFlags, backendOf, releaseBackend } from '../backend-flags.js';
+import { addBackendFlags, backendOf, releaseBackend, resolveBackendSettings, type BackendSettings } from '../backend-flags.js';
 import { print } from '../output.js';
 import { progressMode } from '../progress.js';
 import { loadRunCheckpoint, readRunConfig } from '../run-checkpoint.js';
@@ -31,31 +29,38 @@ export function registerTrain(program: Command): void {
       'after',
       '\n--seed seeds the initial weights and the shuffling of the mini-batches; --split-seed the split.\n' +
         'Ctrl-C stops after the current step and saves last.safetensors (exit code 130); --resume continues\n' +
-        'from it, bit for bit when it runs on the same backend with the same --threads and --parallel.',
+        'from it bit for bit, on the run\'s own --backend, --threads and --parallel (another is refused).\n' +
+        'With --normalize, the epoch lines give the validation MSE in normalised units (what the model sees,\n' +
+        'marked "normalized") and the last line the test MSE in the data\'s units (as reclink eval does).',
     )
     .action(async (options: TrainOptions) => {
-      const backend = await backendOf(options);
+      const resume = options.resume === undefined ? null : RunFolder.ofCheckpoint(options.resume);
+      const settings = await resolveBackendSettings(options, resume && keptBackend(resume.checkpoint), (line) => process.stderr.write(`${line}\n`));
+      const backend = await backendOf(settings);
       try {
-        const parallel = checkParallel(options.parallel ?? 'products', backend);
-        const plan = { ...(options.resume === undefined ? newRun(options, backend) : resumedRun(options, options.resume, backend)), parallel };
+        const plan = { ...(resume === null ? newRun(options, backend) : resumedRun(options, resume, backend)), backend: settings };
         const summary = await executeRun(plan, progressMode(options.json === true), { out: process.stdout, err: process.stderr }).finally(() => plan.folder.release());
         if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
-        else print(...resultLines(summary));
+        else print(...resultLines(summary, plan.data.normalizer.kind !== 'none'));
       } finally {
         await releaseBackend(backend);
       }
     });
 }
 
-function checkParallel(parallel: ParallelMode, backend: Backend): ParallelMode {
-  if (parallel === 'data' && !(backend instanceof WasmBackend && backend.threads > 1)) {
-    throw new ReclinkError('--parallel data splits the batch between threads: it needs the wasm backend and --threads 2 or more', 2);
-  }
-  return parallel;
+/**
+ * The backend settings of the run to resume (read on the JS backend, before the run's own is
+ * built), or null for a checkpoint that does not keep them or is not there (a run killed
+ * before its first checkpoint starts afresh).
+ */
+function keptBackend(checkpoint: string): { settings: BackendSettings; checkpoint: string } | null {
+  if (!existsSync(checkpoint)) return null;
+  const settings = loadRunCheckpoint(checkpoint).run?.backend;
+  return settings === undefined ? null : { settings, checkpoint };
 }
 
 /** A new run: every setting is checked and the data read before its folder is made (and locked). */
-function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'parallel'> {
+function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'backend'> {
   const request = runRequest(options);
   const net = new RecLinkNet(request.config, { backend });
   const training = resolveTrainingSettings({ ...request.training, seed: net.config.seed });
@@ -67,11 +72,10 @@ function newRun(options: TrainOptions, backend: Backend): Omit<RunPlan, 'paralle
  * A run continued from its checkpoint, in its folder (locked first). A folder killed before
  * its first checkpoint, with only its config.json, starts afresh from that.
  */
-function resumedRun(options: TrainOptions, target: string, backend: Backend): Omit<RunPlan, 'parallel'> {
+function resumedRun(options: TrainOptions, { folder, checkpoint }: { folder: RunFolder; checkpoint: string }, backend: Backend): Omit<RunPlan, 'backend'> {
   if (options.name !== undefined || options.runsDir !== undefined) {
     throw new ReclinkError('--resume continues the run in its own folder; leave out --name and --runs-dir', 2);
   }
-  const { folder, checkpoint } = RunFolder.ofCheckpoint(target);
   const restart = !startedRun(folder, checkpoint);
   folder.lock();
   try {
@@ -95,7 +99,7 @@ function startedRun(folder: RunFolder, checkpoint: string): boolean {
   throw new ReclinkError(`${folder.path} has no last.safetensors and no config.json: the run never started; start it anew with --name ${folder.name} --runs-dir ${dirname(folder.path)}`);
 }
 
-function continuedRun(checkpoint: string, request: RunRequest, backend: Backend): Omit<RunPlan, 'parallel' | 'folder'> {
+function continuedRun(checkpoint: string, request: RunRequest, backend: Backend): Omit<RunPlan, 'backend' | 'folder'> {
   const { net, normalizer, run, resume } = loadRunCheckpoint(checkpoint, { backend });
   if (run === null || resume === null) {
     throw new ReclinkError(`${checkpoint} has no training state to resume from, expected a run's last.safetensors`);
@@ -106,7 +110,7 @@ function continuedRun(checkpoint: string, request: RunRequest, backend: Backend)
 }
 
 /** The run of a folder's config.json, from its start (a kill came before its first checkpoint). */
-function restartedRun(folder: RunFolder, request: RunRequest, backend: Backend): Omit<RunPlan, 'parallel' | 'folder'> {
+function restartedRun(folder: RunFolder, request: RunRequest, backend: Backend): Omit<RunPlan, 'backend' | 'folder'> {
   const path = folder.file('config.json');
   const { config, run } = readRunConfig(path);
   checkResumeRequest(request, { config, run }, path);
@@ -117,11 +121,12 @@ function restartedRun(folder: RunFolder, request: RunRequest, backend: Backend):
   return { net, data, training, resume: null };
 }
 
-function resultLines(s: RunSummary): string[] {
-  const best = s.best ? `, best epoch ${s.best.epoch} (val MSE/pixel ${s.best.valMse.toPrecision(3)})` : '';
+/** The last lines: with `normalized`, each MSE says its units (validation in the model's, normalised; test in the data's). */
+function resultLines(s: RunSummary, normalized: boolean): string[] {
+  const best = s.best ? `, best epoch ${s.best.epoch} (val MSE/pixel ${s.best.valMse.toPrecision(3)}${normalized ? ', normalized' : ''})` : '';
   return [
     `${s.stopReason === 'early-stopping' ? 'stopped early' : 'done'}: ${s.epochs} epochs, ${s.steps} steps in ${s.seconds.toFixed(1)} s on ${s.backend}${best}`,
-    `test (final weights): MSE/pixel ${s.test.mse.toPrecision(4)}, PSNR ${s.test.psnr.toFixed(2)} dB, SSE ${s.test.sse.toPrecision(6)} over ${s.test.samples} samples`,
+    `test (final weights${normalized ? ", in the data's units" : ''}): MSE/pixel ${s.test.mse.toPrecision(4)}, PSNR ${s.test.psnr.toFixed(2)} dB, SSE ${s.test.sse.toPrecision(6)} over ${s.test.samples} samples`,
     `wrote ${s.run}: config.json, metrics.csv, last.safetensors, best.safetensors, report.html`,
   ];
 }
