@@ -105,7 +105,7 @@ describe('reclink: bad input exits 1 with one line', () => {
   it.each([
     ['a missing model', () => trace(path('none.safetensors'), path('good.npy')), `reclink: cannot read ${path('none.safetensors')}: no such file or directory`],
     ['a missing input', () => trace(path('good.safetensors'), path('none.npy')), `reclink: cannot read ${path('none.npy')}: no such file or directory`],
-    ['a folder without best.safetensors as the model', () => trace(dir, path('good.npy')), `reclink: cannot read ${path('best.safetensors')}: no such file or directory`],
+    ['a folder without a checkpoint as the model', () => trace(dir, path('good.npy')), `reclink: ${dir} has no best.safetensors or last.safetensors, expected a run folder with a checkpoint`],
     ['an NPY file as the model', () => trace(path('good.npy'), path('good.npy')), /^reclink: .*good\.npy: header length \d+ is above the limit/],
     ['a safetensors file as the input', () => trace(path('good.safetensors'), path('good.safetensors')), /^reclink: .*good\.safetensors: not an NPY file/],
     ['a truncated model', () => trace(path('cut.safetensors'), path('good.npy')), /^reclink: .*cut\.safetensors: tensor "input\.weight" has data_offsets \[0, 67500\], out of bounds of the \d+ data bytes$/],

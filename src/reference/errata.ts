@@ -14,7 +14,7 @@ import { affine, referenceParameters, referencePass, sum, table, toRows, type Re
  *
  * Every measurement runs on a fresh float64 model (JS backend) with the default config
  * (torch init, seed 1) and a batch of N = 4 samples uniform in [0, 1) (seed 2). Each literal
- * formula changes one thing at a time: the rest is as SPEC defines it.
+ * formula changes one thing at a time: the rest is as docs/derivation.md defines it.
  *
  * Both sides of a row are measured against code the model does not run:
  * - the literal formula is written index by index on the values of the float64 scalar
@@ -291,7 +291,7 @@ export const BATCH_SUM: GradientErratum = {
   },
 };
 
-/** 3.2 b: δ_link without f'(A_link) (the sum over k and the sign as SPEC has them), so ∂E/∂W_link = G_Sᵀ X_red. */
+/** 3.2 b: δ_link without f'(A_link) (the sum over k and the sign as docs/derivation.md has them), so ∂E/∂W_link = G_Sᵀ X_red. */
 export const LINK_DELTA: GradientErratum = {
   parameter: 'link.weight',
   literal: ({ trace: { gS, xRed } }) => productAtB(gS, xRed),

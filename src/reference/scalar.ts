@@ -18,7 +18,7 @@ export interface ReferenceResult {
   grads: Record<string, Rows>;
   /** ∂E/∂x. */
   inputGrad: Rows;
-  /** The values in between, by SPEC's names. */
+  /** The values in between, by the names of docs/derivation.md. */
   trace: ReferenceTrace;
 }
 
