@@ -6,6 +6,7 @@ import { fileError } from '../io/fs-errors.js';
 import { makeFolders } from '../io/make-folders.js';
 import type { EpochRecord } from '../train/events.js';
 import { LOCK_FILE, RunLock } from './run-lock.js';
+import { describe } from '../io/describe.js';
 
 /** The files of a run folder `runs/<name>/`. */
 export const RUN_FILES = ['config.json', 'metrics.csv', 'last.safetensors', 'best.safetensors', 'report.html'] as const;
@@ -34,7 +35,7 @@ export class RunFolder {
    */
   static create(runsDir: string, name?: string): RunFolder {
     if (name !== undefined && !NAME.test(name)) {
-      throw new ReclinkError(`run name ${JSON.stringify(name)} is not a folder name, expected letters, digits, '.', '_' or '-'`, 2);
+      throw new ReclinkError(`run name ${describe(name)} is not a folder name, expected letters, digits, '.', '_' or '-'`, 2);
     }
     makeFolders(runsDir);
     if (name === undefined) {

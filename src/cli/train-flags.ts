@@ -11,6 +11,7 @@ import type { BackendOptions } from './backend-flags.js';
 import { addConfigFlags, configOverrides, finiteNumber, integer, positiveInteger } from './config-flags.js';
 import type { RunSettings } from './run-checkpoint.js';
 import type { DataSettings } from './run-data.js';
+import { describe } from '../io/describe.js';
 
 /** The options of `reclink train` as commander parses them; a flag not given is undefined. */
 export interface TrainOptions extends BackendOptions, Record<string, unknown> {
@@ -105,7 +106,7 @@ export function checkResumeRequest(request: RunRequest, stored: { config: RecLin
   const conflict = pairs.find(([, asked, kept]) => JSON.stringify(asked) !== JSON.stringify(kept));
   if (conflict) {
     const [name, asked, kept] = conflict;
-    throw new ReclinkError(`${checkpoint} continues with its own ${name} ${JSON.stringify(kept)}, the command line asks for ${JSON.stringify(asked)}; only --epochs may change on --resume`, 2);
+    throw new ReclinkError(`${checkpoint} continues with its own ${name} ${describe(kept)}, the command line asks for ${describe(asked)}; only --epochs may change on --resume`, 2);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ReclinkError } from '../errors.js';
 import { checkInteger, checkNumber } from '../checks.js';
+import { describe } from '../io/describe.js';
 
 /**
  * Where training stands when the coming step asks for its learning rate: both are counts
@@ -90,7 +91,7 @@ export function linearWarmup(schedule: Schedule, { steps, startFactor = 1 / 3 }:
 }
 
 function counter(per: ScheduleUnit): (position: SchedulePosition) => number {
-  if (per !== 'epoch' && per !== 'step') throw new ReclinkError(`schedule unit is ${JSON.stringify(per)}, expected epoch or step`, 2);
+  if (per !== 'epoch' && per !== 'step') throw new ReclinkError(`schedule unit is ${describe(per)}, expected epoch or step`, 2);
   return per === 'epoch' ? (position) => position.epoch : (position) => position.step;
 }
 

@@ -4,6 +4,7 @@ import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
 import { checkNumber } from '../checks.js';
 import { loadMatrices, type NamedMatrices } from './tensors.js';
+import { describe } from '../io/describe.js';
 
 /** The hyperparameters of `torch.optim.SGD`. */
 export interface SgdOptions {
@@ -116,7 +117,7 @@ function resolveSgdHyper(o: SgdOptions): SgdHyper {
     nesterov: o.nesterov,
     firstStep: true,
   };
-  if (typeof hyper.nesterov !== 'boolean') throw new ReclinkError(`nesterov is ${JSON.stringify(o.nesterov)}, expected true or false`, 2);
+  if (typeof hyper.nesterov !== 'boolean') throw new ReclinkError(`nesterov is ${describe(o.nesterov)}, expected true or false`, 2);
   if (hyper.nesterov && (hyper.momentum === 0 || hyper.dampening !== 0)) {
     throw new ReclinkError(
       `Nesterov momentum needs momentum > 0 and dampening 0 (as in PyTorch), got momentum ${hyper.momentum} and dampening ${hyper.dampening}`,
