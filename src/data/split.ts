@@ -33,7 +33,7 @@ export function splitDataset(data: Dataset, { train, test, seed }: SplitOptions)
   if (trainSize + testSize > total) {
     throw new ReclinkError(`split of ${trainSize} training and ${testSize} test samples, ${data.source} has ${total}`, 2);
   }
-  const order = Random.fromSeed(seed).shuffle(Int32Array.from({ length: total }, (_, i) => i));
+  const order = Random.fromSeed(seed, 'split').shuffle(Int32Array.from({ length: total }, (_, i) => i));
   return {
     train: selectSamples(data, order.subarray(0, trainSize)),
     test: selectSamples(data, order.subarray(trainSize, trainSize + testSize)),

@@ -10,7 +10,7 @@ import type { InitName } from './config.js';
  * - `xavier`: W ~ U(±√(6/(fan_in + fan_out))), b = 0.
  */
 export function initialize(parameters: readonly Parameter[], init: InitName, seed: number): void {
-  const random = Random.fromSeed(seed);
+  const random = Random.fromSeed(seed, 'init');
   for (const p of parameters) {
     // A bias is 1 × out; its fan-in is that of the weight before it (same layer).
     const isBias = p.name.endsWith('.bias');
