@@ -77,6 +77,7 @@ export {
   type ScheduleName,
 } from './train/settings.js';
 export { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics, type ValueRange } from './eval/reconstruction.js';
+export { deadOutputs } from './eval/dead-outputs.js';
 export { pairGrid, encodePng, type GreyImage, type GridOptions } from './report/grid.js';
 export { renderReport, type ReportInput } from './report/report.js';
 export type { NamedMatrices } from './train/tensors.js';

@@ -1,3 +1,4 @@
+import { deadOutputs } from '../eval/dead-outputs.js';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
@@ -147,7 +148,7 @@ function writeReport(plan: RunPlan, trainer: Trainer, run: RunSettings, backend:
     config: net.config,
     settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
-    test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
+    test: { mse: test.mse, psnr: test.psnr, deadOutputs: deadOutputs(net, x, data.normalizer), inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
   });
   folder.writeText('report.html', html);
   return test;
