@@ -105,6 +105,32 @@ function mannWhitney(a: number[], b: number[]): { lower: number; p: number } {
   return { lower: u / (n * m), p: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) };
 }
 
+/** Ranks from 1, ties given their average rank. */
+function ranks(values: number[]): number[] {
+  const order = values.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+  const result = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1][0] === order[start][0]) end++;
+    for (let k = start; k <= end; k++) result[order[k][1]] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  return result;
+}
+
+/** Spearman's rank correlation: Pearson's of the ranks. */
+function spearman(a: number[], b: number[]): number {
+  const [ra, rb] = [ranks(a), ranks(b)];
+  const mean = (ra.length + 1) / 2;
+  let [sab, saa, sbb] = [0, 0, 0];
+  for (let i = 0; i < ra.length; i++) {
+    sab += (ra[i] - mean) * (rb[i] - mean);
+    saa += (ra[i] - mean) ** 2;
+    sbb += (rb[i] - mean) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
 /** Φ(x), by the Abramowitz–Stegun 7.1.26 approximation of erf (error < 1.5e-7). */
 function normalCdf(x: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
@@ -137,6 +163,9 @@ try {
   for (const [name, outcomes] of sides) console.log(row(`${name}: dead outputs`, outcomes.map((o) => o.deadOutputs), 1));
   // reclink: the process, start to exit; PyTorch: training and evaluation inside its process.
   for (const [name, outcomes] of sides) console.log(row(`${name}: seconds a run`, outcomes.map((o) => o.seconds), 1));
+  for (const [name, outcomes] of sides) {
+    console.log(`${name}: Spearman correlation of a run's dead outputs with its MSE ${spearman(outcomes.map((o) => o.deadOutputs), outcomes.map((o) => o.mse)).toFixed(2)}`);
+  }
   if (torch) {
     const { lower, p } = mannWhitney(reclink.map((o) => o.mse), torch.outcomes.map((o) => o.mse));
     console.log(`P(a reclink run's MSE < a PyTorch run's) = ${lower.toFixed(2)}; Mann–Whitney two-sided p = ${p.toFixed(2)} (no difference: 0.5 and large p)`);
