@@ -4,7 +4,7 @@ import type { Parameter } from '../nn/parameter.js';
 import type { InitName } from './config.js';
 
 /**
- * Draws every parameter in order, element by element, from one seeded stream:
+ * Draws every parameter in order, element by element, from the seed's `init` stream:
  * - `torch`: W and b ~ U(±1/√fan_in), PyTorch's `nn.Linear` default;
  * - `he`: W ~ N(0, 2/fan_in), b = 0 (suits ReLU);
  * - `xavier`: W ~ U(±√(6/(fan_in + fan_out))), b = 0.
