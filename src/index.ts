@@ -96,6 +96,7 @@ export {
   type ErrorQuantiles,
   type SampleScore,
 } from './eval/scores.js';
+export { deadOutputs } from './eval/dead-outputs.js';
 export { pairGrid, encodePng, type GreyImage, type GridOptions } from './report/grid.js';
 export { renderReport, type ReportInput } from './report/report.js';
 export type { NamedMatrices } from './train/tensors.js';

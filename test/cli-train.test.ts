@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunCheckpoint } from '../src/cli/run-checkpoint.js';
 import { loadRunData } from '../src/cli/run-data.js';
 import { RUN_FILES } from '../src/cli/run-folder.js';
+import { Normalizer } from '../src/data/normalize.js';
+import { deadOutputs } from '../src/eval/dead-outputs.js';
 import { reconstruct, reconstructionMetrics } from '../src/eval/reconstruction.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.js';
 import { readSafetensors } from '../src/io/safetensors.js';
@@ -22,9 +24,33 @@ import { firstBitDifference, temporaryFolder } from './io-helpers.js';
 const dir = temporaryFolder('cli-train');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const runs = join(dir, 'runs');
-const SMALL = ['--train-size', '300', '--test-size', '100', '--batch', '32', '--runs-dir', runs];
-const train = (...args: string[]): Run => reclinkIn(dir, 'train', ...SMALL, ...args);
+const SMALL = ['--train-size', '300', '--test-size', '100', '--batch', '32'];
+const trainIn = (runsDir: string, ...args: string[]): Run => reclinkIn(dir, 'train', ...SMALL, '--runs-dir', runsDir, ...args);
+const train = (...args: string[]): Run => trainIn(runs, ...args);
 const runFile = (name: string, file: string): string => join(runs, name, file);
+// A step schedule with warm-up, AdamW and standardised data: all of it must survive the checkpoint.
+const SETTINGS = ['--optimizer', 'adamw', '--weight-decay', '0.05', '--schedule', 'step', '--step-size', '1', '--gamma', '0.7', '--warmup', '4', '--normalize', 'standardize', '--seed', '5'];
+
+// Run folders that several tests read are made once, by the first test that needs them (and
+// checked to have succeeded), so that the tests pass in any order and each one alone.
+const made = new Map<string, Run>();
+function once(key: string, make: () => Run): Run {
+  const done = made.get(key);
+  if (done) return done;
+  const run = make();
+  expect(run.status, run.stderr).toBe(0);
+  made.set(key, run);
+  return run;
+}
+/** runs/first: the defaults on the small split, 3 epochs. */
+const firstRun = (): Run => once('first', () => train('--epochs', '3', '--name', 'first'));
+/** runs/whole: SETTINGS for 4 epochs without a stop. */
+const whole = (): Run => once('whole', () => train(...SETTINGS, '--epochs', '4', '--name', 'whole'));
+/** runs/halves: SETTINGS for 2 epochs, then resumed (on the run's own backend) to 4; the resumed run. */
+const halvesResumed = (): Run => once('halves resumed', () => {
+  once('halves', () => train(...SETTINGS, '--epochs', '2', '--name', 'halves'));
+  return reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json');
+});
 
 /** Every tensor of two safetensors files, bit for bit: the index of the first difference by name, -1 when equal. */
 function tensorDifferences(a: string, b: string): Record<string, number> {
@@ -56,13 +82,8 @@ function weightsOf(net: RecLinkNet): Record<string, Float32Array | Float64Array>
 }
 
 describe('reclink train', () => {
-  let run: Run;
-  beforeAll(() => {
-    run = train('--epochs', '3', '--name', 'first');
-  });
-
   it('trains, printing a line an epoch and the result, and writes a complete run folder', () => {
-    expect(run.status, run.stderr).toBe(0);
+    const run = firstRun();
     expect(run.stderr).toBe('');
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(6);
@@ -74,6 +95,7 @@ describe('reclink train', () => {
   });
 
   it('records the model, the data, the training settings and the normaliser in config.json', () => {
+    firstRun();
     const config = JSON.parse(readFileSync(runFile('first', 'config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(config.model).toEqual(new RecLinkNet().config);
     expect(config.data).toEqual({ source: 'bundled', trainSize: 300, testSize: 100, splitSeed: 0, normalize: 'none' });
@@ -82,6 +104,7 @@ describe('reclink train', () => {
   });
 
   it('writes a metrics row an epoch, and the loss falls', () => {
+    firstRun();
     const rows = metricsRows(runFile('first', 'metrics.csv')).map((row) => row.split(',').map(Number));
     expect(rows.map((r) => r[0])).toEqual([1, 2, 3]);
     const [first, , last] = rows;
@@ -94,7 +117,8 @@ describe('reclink train', () => {
     ['its default backend (auto: wasm, 1 thread)', 'first', [], 'auto' as const],
     ['--backend js', 'plain-js', ['--backend', 'js'], 'js' as const],
   ])('trains exactly as the library does with the same settings, on %s', async (_, name, flags, backendName) => {
-    if (name !== 'first') expect(train('--epochs', '3', '--name', name, ...flags).status).toBe(0);
+    if (name === 'first') firstRun();
+    else expect(train('--epochs', '3', '--name', name, ...flags).status).toBe(0);
     const { split } = loadRunData({ trainSize: 300, testSize: 100 }, 225);
     const backend = await selectBackend(backendName, { threads: 1 });
     const net = new RecLinkNet({ seed: 0 }, { backend });
@@ -104,6 +128,7 @@ describe('reclink train', () => {
   });
 
   it('keeps the state to resume from in last.safetensors, and the best weights in best.safetensors', () => {
+    firstRun();
     const last = loadRunCheckpoint(runFile('first', 'last.safetensors'));
     expect(last.resume?.state.json).toMatchObject({ epochsDone: 3, stepInEpoch: 0, globalStep: 30, batchSize: 32, trainSize: 300 });
     expect(last.resume?.epochSeconds).toHaveLength(3);
@@ -119,12 +144,16 @@ describe('reclink train', () => {
   });
 
   it('writes a stand-alone report with the curves, the digits and the settings', () => {
+    firstRun();
     const html = readFileSync(runFile('first', 'report.html'), 'utf8');
     expect(html).toContain('<h1>reclink run first</h1>');
     expect(html.match(/<svg/g)).toHaveLength(3); // loss, validation MSE, the errors' histogram
     expect(html).toMatch(/src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     expect(html).toContain('<th>optimizer</th><td>adam</td>');
     expect(html).toContain('<th>training samples</th><td>300</td>');
+    const { split } = loadRunData({ trainSize: 300, testSize: 100 }, 225);
+    const dead = deadOutputs(loadRunCheckpoint(runFile('first', 'last.safetensors')).net, split.test.x, Normalizer.fromJSON({ kind: 'none' }));
+    expect(html).toContain(`<th>dead outputs</th><td>${dead} of 225: output units whose ReLU never fires on any test sample`);
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script/);
   });
 
@@ -144,12 +173,14 @@ describe('reclink train', () => {
   });
 
   it('names run folders run-1, run-2, ... and refuses a name in use', () => {
+    const numberedRuns = join(dir, 'numbered-runs'); // its own: other tests add folders to runs/
     for (const expected of ['run-1', 'run-2']) {
-      const numbered = train('--epochs', '1', '--json');
+      const numbered = trainIn(numberedRuns, '--epochs', '1', '--json');
       expect(numbered.status, numbered.stderr).toBe(0);
-      expect(jsonLines(numbered.stdout).at(-1)).toMatchObject({ event: 'result', run: join(runs, expected) });
+      expect(jsonLines(numbered.stdout).at(-1)).toMatchObject({ event: 'result', run: join(numberedRuns, expected) });
     }
-    expectFailure(train('--name', 'first'), 2, `reclink: ${join(runs, 'first')} exists already: choose another --name, or continue that run with --resume ${join(runs, 'first')}`);
+    const taken = join(numberedRuns, 'run-1');
+    expectFailure(trainIn(numberedRuns, '--name', 'run-1'), 2, `reclink: ${taken} exists already: choose another --name, or continue that run with --resume ${taken}`);
   });
 });
 
@@ -157,14 +188,16 @@ describe('reclink eval and reconstruct read what train wrote', () => {
   const csv = join(dir, 'test-part.csv');
   let test: Matrix;
   beforeAll(() => {
+    firstRun();
     test = loadRunData({ trainSize: 300, testSize: 100 }, 225).split.test.x;
     const rows = Array.from({ length: test.rows }, (_, n) => Array.from(test.data.subarray(n * 225, (n + 1) * 225)).join(','));
     writeFileSync(csv, `${rows.join('\n')}\n`);
   });
 
-  it('eval gives SSE, MSE per pixel and PSNR of the best checkpoint on the run\'s test samples', () => {
+  it('eval gives SSE, MSE per pixel, PSNR and dead outputs of the best checkpoint on the run\'s test samples', () => {
     const best = loadRunCheckpoint(runFile('first', 'best.safetensors'));
     const expected = reconstructionMetrics(test, reconstruct(best.net, test, best.normalizer));
+    const dead = deadOutputs(best.net, test, best.normalizer);
     const result = reclinkIn(dir, 'eval', '--model', join(runs, 'first'), '--json');
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
@@ -176,6 +209,7 @@ describe('reclink eval and reconstruct read what train wrote', () => {
       mse: expected.mse,
       psnr: 10 * Math.log10(1 / expected.mse),
       peak: 1,
+      deadOutputs: dead,
     });
     const text = reclinkIn(dir, 'eval', '--model', runFile('first', 'best.safetensors'), '--data', csv);
     expect(text.status, text.stderr).toBe(0);
@@ -185,6 +219,7 @@ describe('reclink eval and reconstruct read what train wrote', () => {
         `  SSE            ${expected.sse.toPrecision(6)}`,
         `  MSE per pixel  ${expected.mse.toPrecision(4)}`,
         `  PSNR           ${expected.psnr.toFixed(2)} dB (peak 1)`,
+        `  dead outputs   ${dead} of 225 (ReLU never fires on these samples)`,
         '',
       ].join('\n'),
     );
@@ -206,15 +241,9 @@ describe('reclink eval and reconstruct read what train wrote', () => {
 });
 
 describe('reclink train --resume', () => {
-  // A step schedule with warm-up, AdamW and standardised data: all of it must survive the checkpoint.
-  const SETTINGS = ['--optimizer', 'adamw', '--weight-decay', '0.05', '--schedule', 'step', '--step-size', '1', '--gamma', '0.7', '--warmup', '4', '--normalize', 'standardize', '--seed', '5'];
-
   it('continues exactly: the same weights, optimizer state and metrics as a run never stopped (on the run\'s own backend)', () => {
-    expect(train(...SETTINGS, '--epochs', '4', '--name', 'whole').status).toBe(0);
-    expect(train(...SETTINGS, '--epochs', '2', '--name', 'halves').status).toBe(0);
-    const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'halves'), '--epochs', '4', '--json');
-    expect(resumed.status, resumed.stderr).toBe(0);
-    const lines = jsonLines(resumed.stdout);
+    whole();
+    const lines = jsonLines(halvesResumed().stdout);
     expect(lines.map((line) => [line.event, line.epoch])).toEqual([['epoch', 3], ['epoch', 4], ['result', undefined]]);
     expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm, 1 thread' });
     expectSameTensors(runFile('halves', 'last.safetensors'), runFile('whole', 'last.safetensors'), 7 * 4); // weights, 2 moments, best weights
@@ -232,12 +261,14 @@ describe('reclink train --resume', () => {
     const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'data-parallel'), '--epochs', '4', '--threads', '2', '--parallel', 'data');
     expect(resumed.status, resumed.stderr).toBe(0);
     const valLoss = (name: string): number[] => metricsRows(runFile(name, 'metrics.csv')).map((row) => Number(row.split(',')[2]));
-    const [parallel, whole] = [valLoss('data-parallel'), valLoss('whole')];
+    whole();
+    const [parallel, oneThread] = [valLoss('data-parallel'), valLoss('whole')];
     expect(parallel).toHaveLength(4);
-    parallel.forEach((loss, i) => expect(Math.abs(loss - whole[i]) / whole[i]).toBeLessThan(1e-3));
+    parallel.forEach((loss, i) => expect(Math.abs(loss - oneThread[i]) / oneThread[i]).toBeLessThan(1e-3));
   });
 
   it('refuses other settings than the run\'s, and a checkpoint without training state', () => {
+    halvesResumed();
     const last = runFile('halves', 'last.safetensors');
     expectFailure(
       reclinkIn(dir, 'train', '--resume', last, '--epochs', '6', '--lr', '0.01'),
@@ -266,7 +297,7 @@ describe('reclink train --resume', () => {
 
 describe('reclink train: Ctrl-C and divergence', () => {
   it('saves a checkpoint on SIGINT and exits 130 with one line; resuming it gives the uninterrupted run', async () => {
-    const child = startReclink(dir, 'train', ...SMALL, '--epochs', '1000', '--json', '--name', 'interrupted');
+    const child = startReclink(dir, 'train', ...SMALL, '--runs-dir', runs, '--epochs', '1000', '--json', '--name', 'interrupted');
     const done = ended(child);
     await printed(child, '"event":"epoch"'); // the first epoch is over: stop in the middle of the run
     child.kill('SIGINT');
@@ -303,13 +334,21 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     return path;
   };
   const row = (n: number): string => Array.from({ length: n }, (_, i) => (i % 7) / 7).join(',');
+  const narrow = (): string => file('narrow.csv', `${row(200)}\n${row(200)}\n`);
+  const firstFolder = (): string => {
+    firstRun();
+    return join(runs, 'first');
+  };
   const fresh = join(dir, 'fresh.safetensors');
   beforeAll(() => saveCheckpoint(fresh, new RecLinkNet()));
+  // Bad training runs get their own runs folder, which must stay empty.
+  const badRuns = join(dir, 'bad-input-runs');
+  const train = (...args: string[]): Run => trainIn(badRuns, ...args);
 
   it.each([
     ['a missing data file', () => train('--data', join(dir, 'none.csv')), 1, `reclink: ${join(dir, 'none.csv')}: no such file or folder, expected data (a file, a folder of PNG images or "bundled")`],
     ['a ragged CSV', () => train('--data', file('ragged.csv', `${row(225)}\n${row(224)}\n`)), 1, `reclink: ${join(dir, 'ragged.csv')}: line 2 has 224 columns, the model expects 225 (inputSize)`],
-    ['data of the wrong width', () => train('--data', file('narrow.csv', `${row(200)}\n${row(200)}\n`)), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
+    ['data of the wrong width', () => train('--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
     ['a split larger than the data', () => train('--train-size', '9000', '--test-size', '2000'), 2, 'reclink: bundled MNIST-15 has only 10000 samples, too few for 9000 training and 2000 test samples: each size can be 1 to 9999, the two together at most 10000'],
     ['a bad number', () => train('--lr', 'fast'), 2, "reclink: option '--lr <rate>' argument 'fast' is invalid. Expected a number."],
     ['a negative learning rate', () => train('--lr', '-1'), 2, 'reclink: learning rate is -1, expected a finite number > 0'],
@@ -324,13 +363,12 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['zero threads', () => train('--threads', '0'), 2, "reclink: option '--threads <n>' argument '0' is invalid. Expected a positive integer or auto."],
     ['an unknown flag', () => train('--epoch', '3'), 2, "reclink: unknown option '--epoch' (Did you mean --epochs?)"],
     ['a missing model', () => reclinkIn(dir, 'eval', '--model', join(dir, 'none.safetensors')), 1, `reclink: cannot read ${join(dir, 'none.safetensors')}: no such file or directory`],
-    ['eval data of the wrong width', () => reclinkIn(dir, 'eval', '--model', join(runs, 'first'), '--data', join(dir, 'narrow.csv')), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
+    ['eval data of the wrong width', () => reclinkIn(dir, 'eval', '--model', firstFolder(), '--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
     ['a model that does not say its data', () => reclinkIn(dir, 'eval', '--model', fresh), 2, `reclink: ${fresh} does not say what data it was trained on: give --data`],
     ['reconstruct without --out', () => reclinkIn(dir, 'reconstruct', '--model', join(runs, 'first')), 2, "reclink: required option '--out <path>' not specified"],
-    ['reconstruct into a missing folder', () => reclinkIn(dir, 'reconstruct', '--model', join(runs, 'first'), '--out', join(dir, 'no', 'g.png')), 1, `reclink: cannot write ${join(dir, 'no', 'g.png')}: no such file or directory`],
-  ])('%s', (_, run, status, message) => expectFailure(run(), status, message));
-
-  it('makes no run folder when the data is bad', () => {
-    expect(readdirSync(runs).sort()).toEqual(['data-parallel', 'diverged', 'early', 'first', 'halves', 'interrupted', 'plain-js', 'run-1', 'run-2', 'uninterrupted', 'whole']);
+    ['reconstruct into a missing folder', () => reclinkIn(dir, 'reconstruct', '--model', firstFolder(), '--out', join(dir, 'no', 'g.png')), 1, `reclink: cannot write ${join(dir, 'no', 'g.png')}: no such file or directory`],
+  ])('%s, and no run folder', (_, run, status, message) => {
+    expectFailure(run(), status, message);
+    expect(existsSync(badRuns) ? readdirSync(badRuns) : []).toEqual([]);
   });
 });

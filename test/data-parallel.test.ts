@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { zeros, type Matrix } from '../src/linalg/matrix.js';
@@ -7,7 +9,7 @@ import type { RecLinkConfig } from '../src/model/config.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import type { LossReduction } from '../src/nn/loss.js';
 import { Random } from '../src/random.js';
-import { DataParallel } from '../src/train/data-parallel.js';
+import { DataParallel, replicaReady } from '../src/train/data-parallel.js';
 import { BLOCK_ROWS, sliceOf } from '../src/train/replica-protocol.js';
 import { Sgd } from '../src/train/sgd.js';
 import { Trainer } from '../src/train/trainer.js';
@@ -123,6 +125,30 @@ describe('DataParallel', () => {
     const net = new RecLinkNet({ seed: 1 }, { backend });
     await expect(DataParallel.start(net, 2, { replicaBytes: 100_000 })).rejects.toThrow(/a replica failed to start: data-parallel replica 1's memory \(replicaBytes\) is full/);
     await expect(DataParallel.start(net, 2, { replicaBytes: Number.NaN })).rejects.toThrow('replicaBytes is NaN, expected a positive integer');
+  });
+
+  it.each([
+    ['its gradients', { grads: [8, 16] }, 'resolves'],
+    ['why it failed', { error: 'no room' }, 'rejects'],
+  ] as const)('start-up takes a replica\'s message (%s) even when the thread\'s exit is seen before it', async (_, message, outcome) => {
+    // What a thread that posts and ends at once can give: the exit event, then the message.
+    const { port1, port2 } = new MessageChannel();
+    const thread = new EventEmitter();
+    const ready = replicaReady(thread, port1);
+    port2.postMessage(message);
+    thread.emit('exit', 0); // the message is queued, not delivered: that takes a turn of the event loop
+    if (outcome === 'resolves') await expect(ready).resolves.toEqual([8, 16]);
+    else await expect(ready).rejects.toThrow('a replica failed to start: no room');
+    port1.close();
+  });
+
+  it('start-up reports a replica thread that ends without a word', async () => {
+    const { port1 } = new MessageChannel();
+    const thread = new EventEmitter();
+    const ready = replicaReady(thread, port1);
+    thread.emit('exit', 1);
+    await expect(ready).rejects.toThrow('a replica thread exited with code 1 before it started');
+    port1.close();
   });
 
   it('needs a float32 model on a one-thread WebAssembly backend', async () => {

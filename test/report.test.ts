@@ -40,7 +40,7 @@ describe('renderReport', () => {
       config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2 }),
       settings: { optimizer: 'adam', lr: 0.001 },
       history: [1, 2, 3].map((epoch) => ({ epoch, trainLoss: 10 / epoch, valLoss: 12 / epoch, valMse: 0.1 / epoch, lr: 1e-3 })),
-      test: { mse: 0.0123, psnr: 19.1, inputs, outputs },
+      test: { mse: 0.0123, psnr: 19.1, deadOutputs: 3, inputs, outputs },
     });
     expect(html).toContain('run &#60;1&#62;');
     expect(html.match(/<svg/g)).toHaveLength(2);
@@ -49,7 +49,19 @@ describe('renderReport', () => {
     expect(html).toContain('<th>optimizer</th><td>adam</td>');
     expect(html).toContain('<td>input.weight</td><td>2×4</td>');
     expect(html).toContain('0.01230');
+    expect(html).toContain('<th>dead outputs</th><td>3 of 4: output units whose ReLU never fires on any test sample');
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script|<link/);
+  });
+
+  it('says when dead outputs are not counted (an output activation other than ReLU)', () => {
+    const html = renderReport({
+      title: 'run',
+      config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2, outputActivation: 'sigmoid' }),
+      settings: {},
+      history: [],
+      test: { mse: 0.0123, psnr: 19.1, deadOutputs: null, inputs, outputs },
+    });
+    expect(html).toContain('<th>dead outputs</th><td>not counted (sigmoid output)</td>');
   });
 
   it('plots a chart with no finite point as a note, not a broken SVG', () => {

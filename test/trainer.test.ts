@@ -212,8 +212,8 @@ describe('Trainer: divergence guard', () => {
   });
 
   it('an update that overflows the weights restores the last epoch’s checkpoint, optimizer state included', () => {
-    // lr 0.01 in epoch 1, then 0.01·1e40 = 1e38: the first update of epoch 2 overflows float32.
-    const s = setup({ epochs: 3, schedule: stepSchedule(0.01, { stepSize: 1, gamma: 1e40 }) }, (n) => new Sgd(n, { momentum: 0.5 }));
+    // lr 0.01 in epoch 1, then 0.01·1e42 = 1e40 (beyond float32): the first update of epoch 2 overflows float32.
+    const s = setup({ epochs: 3, schedule: stepSchedule(0.01, { stepSize: 1, gamma: 1e42 }) }, (n) => new Sgd(n, { momentum: 0.5 }));
     const after = recordWeights(s);
     let endOfEpoch1: TrainerState | null = null;
     s.trainer.on('epoch', () => (endOfEpoch1 = saved(s.trainer.state())));
@@ -249,8 +249,8 @@ describe('Trainer: divergence guard', () => {
 
 describe('Trainer: epochs, validation, best weights and early stopping', () => {
   it('the loss falls on learnable data, and the best weights are kept', () => {
-    // With 12 ReLU outputs some die on many initialisations; this one learns (3.1 → 0.43).
-    const { net, trainer } = setup({ epochs: 30 }, undefined, { modelSeed: 3 });
+    // With 12 ReLU outputs some die on many initialisations; this one learns (1.8 → 0.30).
+    const { net, trainer } = setup({ epochs: 30 }, undefined, { modelSeed: 5 });
     const initial = evaluate(net, data.validation, 7).loss;
     const result = trainer.run();
     const [first, last] = [result.history[0], result.history.at(-1)!];

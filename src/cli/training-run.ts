@@ -1,3 +1,4 @@
+import { deadOutputs } from '../eval/dead-outputs.js';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
 import { errorQuantiles, sampleErrors } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
@@ -181,7 +182,7 @@ function writeReport(plan: RunPlan, trainer: Trainer, { run, backend, shown, not
     config: shown.config,
     settings: reportSettings(run, trainer, backend),
     history: [...trainer.history],
-    test: { mse: test.mse, psnr: test.psnr, inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
+    test: { mse: test.mse, psnr: test.psnr, deadOutputs: deadOutputs(shown, x, data.normalizer), inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
     errors,
   });
   folder.writeText('report.html', html);

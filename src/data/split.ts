@@ -39,7 +39,7 @@ export function splitDataset(data: Dataset, { train, test, seed }: SplitOptions)
   if (trainSize < 1 || testSize < 1 || trainSize + testSize > total) {
     throw new ReclinkError(`${data.source} has only ${total} samples, too few for ${askedFor(train, test)}: each size can be 1 to ${total - 1}, the two together at most ${total}`, 2);
   }
-  const order = Random.fromSeed(seed).shuffle(Int32Array.from({ length: total }, (_, i) => i));
+  const order = Random.fromSeed(seed, 'split').shuffle(Int32Array.from({ length: total }, (_, i) => i));
   return {
     train: selectSamples(data, order.subarray(0, trainSize)),
     test: selectSamples(data, order.subarray(trainSize, trainSize + testSize)),

@@ -4,13 +4,13 @@ import type { Parameter } from '../nn/parameter.js';
 import type { InitName } from './config.js';
 
 /**
- * Draws every parameter in order, element by element, from one seeded stream:
+ * Draws every parameter in order, element by element, from the seed's `init` stream:
  * - `torch`: W and b ~ U(±1/√fan_in), PyTorch's `nn.Linear` default;
  * - `he`: W ~ N(0, 2/fan_in), b = 0 (suits ReLU);
  * - `xavier`: W ~ U(±√(6/(fan_in + fan_out))), b = 0.
  */
 export function initialize(parameters: readonly Parameter[], init: InitName, seed: number): void {
-  const random = Random.fromSeed(seed);
+  const random = Random.fromSeed(seed, 'init');
   for (const p of parameters) {
     // A bias is 1 × out; its fan-in is that of the weight before it (same layer).
     const isBias = p.name.endsWith('.bias');

@@ -16,8 +16,12 @@ export interface ReportInput {
   /** The run's settings (optimizer, learning rate, ...), shown as a table. */
   settings: Record<string, string | number | boolean>;
   history: EpochRecord[];
-  /** Test metrics and a few test samples with their reconstructions, drawn black to white over `range` (default [0, 1]). */
-  test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
+  /**
+   * Test metrics, the dead outputs on the test samples (`deadOutputs`; null: not a ReLU output,
+   * absent: not shown) and a few test samples with their reconstructions, drawn black to white
+   * over `range` (default [0, 1]).
+   */
+  test: { mse: number; psnr: number; deadOutputs?: number | null; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
   /** Each training and test sample's SSE with the final weights, and the training errors' recorded quantiles. */
   errors?: { train: ArrayLike<number>; test: ArrayLike<number>; quantiles: ErrorQuantiles };
 }
@@ -51,7 +55,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px
 ${input.notice === undefined ? '' : `<p class="notice">${escapeXml(input.notice)}</p>\n`}<table class="metrics">
 <tr><th>test MSE per pixel</th><td>${test.mse.toFixed(5)}</td></tr>
 <tr><th>test PSNR</th><td>${test.psnr.toFixed(2)} dB</td></tr>
-<tr><th>epochs</th><td>${history.length}</td></tr>
+${test.deadOutputs === undefined ? '' : deadOutputsRow(test.deadOutputs, input.config)}<tr><th>epochs</th><td>${history.length}</td></tr>
 </table>
 <h2>Loss</h2>
 ${lossChart}
@@ -83,6 +87,13 @@ function errorSection({ train, test, quantiles }: NonNullable<ReportInput['error
   return `<h2>Reconstruction errors</h2>
 <p>Each sample's sum-squared error, with the quantiles of the training samples' errors that <code>reclink score</code> flags above (default q 0.99 = ${quantiles.quantiles['0.99']?.toPrecision(4) ?? 'none'}).</p>
 ${chart}`;
+}
+
+function deadOutputsRow(dead: number | null, config: RecLinkConfig): string {
+  const value = dead === null
+    ? `not counted (${config.outputActivation} output)`
+    : `${dead} of ${config.inputSize}: output units whose ReLU never fires on any test sample (each draws its pixel as one constant and gets no gradient)`;
+  return `<tr><th>dead outputs</th><td>${escapeXml(value)}</td></tr>\n`;
 }
 
 function keyValueTable(rows: Record<string, string | number | boolean>): string {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Matrix } from '../linalg/matrix.js';
 import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
@@ -98,7 +99,7 @@ export class DataParallel implements GradientSource {
         worker.unref();
         port1.unref();
         workers.push(worker);
-        return ready(worker, port1).then((grads) => ({ worker, port: port1, grads }));
+        return replicaReady(worker, port1).then((grads) => ({ worker, port: port1, grads }));
       }),
     );
     const replicas = await started.catch(async (error: unknown) => {
@@ -193,25 +194,42 @@ export class DataParallel implements GradientSource {
   }
 }
 
-/** The replica's gradient addresses, once it has built its model. */
-function ready(worker: Worker, port: MessagePort): Promise<number[]> {
+/** What a replica first sends: its gradients' addresses, or why it could not start. */
+interface ReplicaStart {
+  grads?: number[];
+  error?: string;
+}
+
+/**
+ * The replica's gradient addresses, once it has built its model: the first message of its
+ * thread (`worker`, a `Worker` or any emitter of its `error` and `exit` events) on `port`.
+ * A thread that fails to start posts why and ends, and its `exit` event may come before its
+ * message is delivered: on exit, a message already sent is read from the port first.
+ */
+export function replicaReady(worker: EventEmitter, port: MessagePort): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const settle = (): void => {
       port.removeAllListeners('message');
       worker.removeAllListeners('error').removeAllListeners('exit');
     };
-    port.once('message', (m: { grads?: number[]; error?: string }) => {
+    const answer = (m: ReplicaStart): void => {
       settle();
       if (m.grads) resolve(m.grads);
       else reject(new ReclinkError(`a replica failed to start: ${m.error}`));
-    });
-    worker.once('error', (error) => {
+    };
+    port.once('message', answer);
+    worker.once('error', (error: Error) => {
       settle();
       reject(error);
     });
-    worker.once('exit', (code) => {
-      settle();
-      reject(new Error(`a replica thread exited with code ${code} before it started`));
+    worker.once('exit', (code: number) => {
+      const sent = receiveMessageOnPort(port); // posted before the thread ended, not delivered yet
+      if (sent) {
+        answer(sent.message as ReplicaStart);
+      } else {
+        settle();
+        reject(new Error(`a replica thread exited with code ${code} before it started`));
+      }
     });
   });
 }

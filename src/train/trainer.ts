@@ -92,7 +92,7 @@ export class Trainer {
     this.batch = new BatchMatrix(net.backend, net.config.inputSize, net.dtype);
     this.batch.rows(Math.min(this.options.batchSize, train.rows)); // allocated once, at full size
     this.order = new Uint32Array(train.rows);
-    this.random = Random.fromSeed(this.options.seed);
+    this.random = Random.fromSeed(this.options.seed, 'shuffle');
     this.bestWeightsSnapshot = new Snapshot(this.weights, net.backend);
     this.checkpoint = new GoodCheckpoint(net, this.weights, optimizer, this.progress);
   }
