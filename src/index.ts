@@ -1,11 +1,20 @@
-// The public API of reclink.
-export { adamStepScalars, type Backend, type ActivationName, type SgdHyper, type AdamHyper, type AdamStepScalars } from './linalg/backend.js';
+/**
+ * reclink: the recurrent-link autoencoder, its layers, training, data and I/O.
+ *
+ * The browser lab's server is `reclink/lab` and the speed benchmark `reclink/bench`.
+ *
+ * @module reclink
+ */
+// Matrices and the kernels behind them.
+export type { Backend, ActivationName, SgdHyper, AdamHyper, AdamStepScalars } from './linalg/backend.js';
 export { jsBackend } from './linalg/js-backend.js';
-export { createWasmBackend, attachWasmBackend, WasmBackend, MAX_THREADS, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
-export { selectBackend, loadWasmBackend, readWasmBytes, wasmSupported, resolveThreads, WASM_URL, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
-export { zeros, fromValues, clone, dtypeOf, assertShape, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
-export { Random } from './random.js';
+export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
+export { selectBackend, wasmSupported, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
+export { zeros, fromValues, clone, dtypeOf, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
+export { Random, type RandomPurpose } from './random.js';
+export { BatchMatrix } from './nn/batch-matrix.js';
 export { ReclinkError } from './errors.js';
+// Layers and the model.
 export type { Parameter } from './nn/parameter.js';
 export { Dense } from './nn/dense.js';
 export { LinkSelect } from './nn/link-select.js';
@@ -13,23 +22,23 @@ export { Recurrent } from './nn/recurrent.js';
 export { SquaredError, type LossReduction } from './nn/loss.js';
 export { DEFAULT_CONFIG, resolveConfig, linkWidth, type RecLinkConfig, type InitName } from './model/config.js';
 export { RecLinkNet, type ModelOptions, type GradientResult } from './model/reclink-net.js';
-export { referencePass, type ReferenceParameters, type ReferenceResult, type Rows } from './reference/scalar.js';
 export { traceModel, type Trace } from './model/trace.js';
 export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';
-export { AreaResampler, resampleArea, type ImageSize } from './data/resample.js';
+export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
+// Data.
+export { resampleArea, type ImageSize } from './data/resample.js';
 export { fitImages, type ImageFit } from './data/image-fit.js';
 export { loadDataset, BUNDLED, type Dataset } from './data/dataset.js';
 export { loadMnist15, MNIST15_PATH } from './data/mnist15.js';
-export { parseMnist15, encodeMnist15, MNIST15_SOURCE, type LabelledImages } from './data/mnist15-format.js';
+export { parseMnist15, type LabelledImages } from './data/mnist15-format.js';
 export { splitDataset, selectSamples, type SplitOptions, type Split } from './data/split.js';
 export { parseCsv, readCsv } from './data/csv.js';
 export { parseIdx, readIdx } from './data/idx.js';
 export { readPngFolder } from './data/png-folder.js';
 export { imageSamples, type DecodedImage } from './data/png-format.js';
-export { checkPng, checkImageData, MAX_PNG_SIDE, type PngLayout } from './data/png-check.js';
 export { parseNpySamples } from './data/npy-samples.js';
-export { MAX_DATASET_VALUES } from './data/checks.js';
 export { Normalizer, NORMALIZATIONS, type NormalizationName, type NormalizerJSON } from './data/normalize.js';
+// Files: checkpoints, arrays, ONNX.
 export { writeFileAtomic } from './io/atomic-write.js';
 export {
   readSafetensors,
@@ -37,16 +46,16 @@ export {
   parseSafetensors,
   serializeSafetensors,
   matrixTensor,
-  MAX_HEADER_BYTES,
-  MAX_TENSORS,
-  MAX_DIMENSIONS,
   type Safetensors,
   type SafetensorsTensor,
   type SafetensorsDType,
   type TensorToWrite,
 } from './io/safetensors.js';
-export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, npyMatrix, MAX_NPY_HEADER_BYTES, type NpyArray, type NpyDType } from './io/npy.js';
+export { readNpy, readNpyMatrix, writeNpy, parseNpy, serializeNpy, npyMatrix, type NpyArray, type NpyDType } from './io/npy.js';
 export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointExtras, type LoadCheckpointOptions } from './io/checkpoint.js';
+export { exportOnnx, ONNX_OPSETS, type OnnxExportOptions } from './onnx/export-onnx.js';
+export { ONNX_NAMES } from './onnx/reclink-graph.js';
+// Training.
 export { Sgd, SGD_DEFAULTS, type SgdOptions, type SgdJson } from './train/sgd.js';
 export { Adam, AdamW, AdamFamily, ADAM_DEFAULTS, ADAMW_DEFAULTS, type AdamOptions, type AdamJson } from './train/adam.js';
 export type { Optimizer, OptimizerKind, OptimizerState, OptimizerJson, Trainable } from './train/optimizer.js';
@@ -79,10 +88,8 @@ export {
   type TrainingSettings,
   type ScheduleName,
 } from './train/settings.js';
-// ONNX export: the model as a graph for onnxruntime and other ONNX runtimes (see exportOnnx).
-export { exportOnnx, ONNX_OPSETS, type OnnxExportOptions } from './onnx/export-onnx.js';
-export { ONNX_NAMES } from './onnx/reclink-graph.js';
-export { VERSION } from './version.js';
+export type { NamedMatrices } from './train/tensors.js';
+// Evaluation of a trained model.
 export { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics, type ValueRange } from './eval/reconstruction.js';
 export { encode } from './eval/codes.js';
 export {
@@ -96,12 +103,4 @@ export {
   type ErrorQuantiles,
   type SampleScore,
 } from './eval/scores.js';
-export { deadOutputs } from './eval/dead-outputs.js';
-export { pairGrid, encodePng, type GreyImage, type GridOptions } from './report/grid.js';
-export { renderReport, type ReportInput } from './report/report.js';
-export type { NamedMatrices } from './train/tensors.js';
-export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
-export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
-export { serveLab, LAB_ROOT, type LabServer, type ServeOptions } from './lab/serve.js';
-export { runBench, FLOPS_PER_SAMPLE, type BenchOptions, type BenchResult, type BenchReport } from './bench/run-bench.js';
-export { formatBench } from './bench/format-bench.js';
+export { VERSION } from './version.js';

@@ -57,10 +57,20 @@ describe('reclink as a dependency', () => {
     expect(cjs).toBe(esm);
   });
 
+  it('keeps the lab server and the bench out of the main entry, each under its own subpath', () => {
+    const cjs = consumer('commonjs');
+    const main = `const m = require('reclink');\nconsole.log(typeof m.RecLinkNet, typeof m.serveLab, typeof m.runBench);\n`;
+    expect(node(cjs, 'main.js', main)).toBe('function undefined undefined');
+    expect(node(cjs, 'lab.js', `const m = require('reclink/lab');\nconsole.log(typeof m.serveLab, typeof m.LAB_ROOT);\n`)).toBe('function string');
+    const esm = consumer('module');
+    expect(node(esm, 'bench.js', `import * as m from 'reclink/bench';\nconsole.log(typeof m.runBench, typeof m.formatBench);\n`)).toBe('function function');
+  });
+
   it('type-checks in both kinds of TypeScript project', () => {
     const body = `const net = new RecLinkNet({ hiddenSize: 50 });\nconst width: number = net.config.hiddenSize;\nconsole.log(width);\n`;
     typecheck(consumer('commonjs'), 'index.ts', `import reclink = require('reclink');\nconst { RecLinkNet } = reclink;\n${body}`);
     typecheck(consumer('module'), 'index.ts', `import { RecLinkNet } from 'reclink';\n${body}`);
+    typecheck(consumer('module'), 'lab.ts', `import { serveLab, type LabServer } from 'reclink/lab';\nimport { runBench, type BenchReport } from 'reclink/bench';\nconst f: (o?: { port?: number }) => Promise<LabServer> = serveLab;\nconst g: () => Promise<BenchReport> = runBench;\nconsole.log(f, g);\n`);
   }, 120_000);
 });
 
@@ -89,7 +99,7 @@ describe('the published package', () => {
   });
 
   it('ships what its entry points and command need', () => {
-    for (const path of ['dist/index.js', 'dist/index.d.ts', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js']) {
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/lab/index.d.ts', 'dist/bench/index.js', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js']) {
       expect(paths).toContain(path);
     }
   });
