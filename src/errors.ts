@@ -13,3 +13,14 @@ export class ReclinkError extends Error {
     this.name = 'ReclinkError';
   }
 }
+
+/**
+ * A failure that only a bug in reclink can cause (an invariant broken), never what a user
+ * gave: its message starts with `bug:`.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(`bug: ${message}`);
+    this.name = 'InternalError';
+  }
+}

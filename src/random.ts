@@ -2,6 +2,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { ReclinkError } from './errors.js';
 
 /**
  * What a stream is for. Each purpose draws from its own stream, so that the initial
@@ -25,7 +26,7 @@ export class Random {
    * small seed (pure-rand's own seeding makes the first `uniform()` ≈ 1 for seeds 0–999).
    */
   static fromSeed(seed: number, purpose?: RandomPurpose): Random {
-    if (!Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed)) throw new ReclinkError(`seed is ${seed}, expected a safe integer`);
     return new Random(xoroshiro128plusFromState(seedState(seed, purpose)));
   }
 

@@ -46,7 +46,7 @@ describe('LabSession', () => {
     expect(point).toMatchObject({ step: 2, epoch: 0 });
     expect(session.currentBatch.rows).toBe(32);
     expect(session.settings).toMatchObject({ lr: 0.001, optimizer: 'nesterov', batchSize: 32 });
-    expect(() => session.configure(settings({ cycles: 3 }))).toThrow('a new architecture or seed needs a new session');
+    expect(() => session.configure(settings({ cycles: 3 }))).toThrow('configure cannot change the architecture or the seed, expected a new session for them');
   });
 
   it('refuses a diverging step and keeps finite weights; a new session with a lower rate trains', () => {

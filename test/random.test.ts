@@ -51,7 +51,7 @@ describe('Random.fromSeed', () => {
     const first = (seed: number): number => Random.fromSeed(seed).uniform();
     expect(first(2 ** 32)).not.toBe(first(0));
     expect(first(-1)).not.toBe(first(2 ** 32 - 1));
-    expect(() => Random.fromSeed(0.5)).toThrow('seed must be an integer, got 0.5');
+    expect(() => Random.fromSeed(0.5)).toThrow('seed is 0.5, expected a safe integer');
   });
 
   it('continues from a saved state exactly', () => {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ReclinkError } from '../errors.js';
 
 /** Debian's Python, which has `python3-torch` (docs/pytorch-peer.md), not the first python3 on PATH. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
@@ -44,7 +45,7 @@ export class TorchPeer {
     const reader = createInterface({ input: child.stdout });
     const lines = reader[Symbol.asyncIterator]();
     const first = await lines.next();
-    if (first.done) throw new Error(`the PyTorch peer failed to start: ${stderr.trim() || 'no output'}`);
+    if (first.done) throw new ReclinkError(`the PyTorch peer failed to start: ${stderr.trim() || 'no output'}`);
     const hello = JSON.parse(first.value) as { torch: string; threads: number };
     return new TorchPeer(child, lines, reader, hello.torch, hello.threads);
   }
@@ -53,7 +54,7 @@ export class TorchPeer {
   async measure(mode: 'train' | 'infer', batch: number, ms: number): Promise<number> {
     this.child.stdin.write(`${mode} ${batch} ${ms}\n`);
     const answer = await this.lines.next();
-    if (answer.done) throw new Error(`the PyTorch peer ended while timing ${mode} at batch ${batch}`);
+    if (answer.done) throw new ReclinkError(`the PyTorch peer ended while timing ${mode} at batch ${batch}`);
     return (JSON.parse(answer.value) as { samplesPerSec: number }).samplesPerSec;
   }
 

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { encodeMnist15 } from './mnist15-format.js';
 import { AreaResampler } from './resample.js';
+import { ReclinkError } from '../errors.js';
 
 const MNIST = { height: 28, width: 28 };
 const MNIST15 = { height: 15, width: 15 };
@@ -38,7 +39,7 @@ function readDigit(file: string): Float64Array {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const data = typeof parsed === 'object' && parsed !== null && 'data' in parsed ? parsed.data : undefined;
   if (!Array.isArray(data) || data.length % (MNIST.height * MNIST.width) !== 0 || !data.every((v) => typeof v === 'number')) {
-    throw new Error(`${file}: expected {"data": [...]} with 784 numbers a sample`);
+    throw new ReclinkError(`${file}: expected {"data": [...]} with 784 numbers a sample`);
   }
   return Float64Array.from(data);
 }

@@ -28,7 +28,7 @@ export interface LabelledImages {
 export function encodeMnist15({ height, width, pixels, labels }: LabelledImages): Uint8Array {
   const count = labels.length;
   if (pixels.length !== count * height * width) {
-    throw new Error(`${pixels.length} pixels for ${count} images of ${height}x${width}`);
+    throw new ReclinkError(`${pixels.length} pixels for ${count} images of ${height}x${width}, expected ${count * height * width}`);
   }
   const bytes = new Uint8Array(HEADER_BYTES + pixels.length + count);
   const view = new DataView(bytes.buffer);

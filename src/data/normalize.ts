@@ -41,7 +41,7 @@ export class Normalizer {
   /** The normaliser of `kind` fitted on the values of `x` (the training data). */
   static fit(kind: NormalizationName, x: Matrix): Normalizer {
     if (kind === 'none') return new Normalizer({ kind });
-    if (x.data.length === 0) throw new Error('cannot fit a normaliser on no data');
+    if (x.data.length === 0) throw new ReclinkError('cannot fit a normaliser on no data, expected at least one sample');
     if (kind === 'minmax') {
       let min = Infinity, max = -Infinity;
       for (const v of x.data) {

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../linalg/matrix.js';
+import { ReclinkError } from '../errors.js';
 
 /** The size of a grey image stored row-major: `height × width` values. */
 export interface ImageSize {
@@ -55,7 +56,7 @@ export class AreaResampler {
 /** `src` resampled by area averaging into a new `to.height × to.width` image. */
 export function resampleArea(src: ArrayLike<number>, from: ImageSize, to: ImageSize): Float64Array {
   if (src.length !== from.height * from.width) {
-    throw new Error(`image has ${src.length} values, expected ${from.height}x${from.width}`);
+    throw new ReclinkError(`image has ${src.length} values, expected ${from.height}x${from.width}`);
   }
   const dst = new Float64Array(to.height * to.width);
   new AreaResampler(from, to).resample(src, dst);

@@ -58,7 +58,7 @@ export function selectSamples(data: Dataset, indices: ArrayLike<number>): Datase
   const x = zeros(indices.length, cols);
   for (let i = 0; i < indices.length; i++) {
     const n = indices[i];
-    if (!Number.isInteger(n) || n < 0 || n >= data.x.rows) throw new Error(`sample index ${n} outside 0..${data.x.rows - 1}`);
+    if (!Number.isInteger(n) || n < 0 || n >= data.x.rows) throw new ReclinkError(`sample index ${n} is outside the data, expected an integer from 0 to ${data.x.rows - 1}`);
     x.data.set(data.x.data.subarray(n * cols, (n + 1) * cols), i * cols);
   }
   const { labels } = data;

@@ -3,6 +3,7 @@ import { zeros, type Matrix } from '../linalg/matrix.js';
 import { checkSamples, type RecLinkNet } from '../model/reclink-net.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
 import { forwardInBatches } from '../train/batches.js';
+import { ReclinkError } from '../errors.js';
 
 
 /** How well reconstructions match their inputs, in the data's own units. */
@@ -38,7 +39,7 @@ export function reconstruct(net: RecLinkNet, x: Matrix, normalizer: Normalizer, 
 
 /** SSE, MSE per value and PSNR of the reconstructions `y` of `x` (both N × D). */
 export function reconstructionMetrics(x: Matrix, y: Matrix): ReconstructionMetrics {
-  if (x.rows !== y.rows || x.cols !== y.cols) throw new Error(`reconstructions are ${y.rows}x${y.cols}, the inputs ${x.rows}x${x.cols}`);
+  if (x.rows !== y.rows || x.cols !== y.cols) throw new ReclinkError(`reconstructions are ${y.rows}x${y.cols}, expected the inputs' ${x.rows}x${x.cols}`);
   let sse = 0;
   for (let i = 0; i < x.data.length; i++) sse += (x.data[i] - y.data[i]) ** 2;
   const mse = sse / x.data.length;

@@ -1,4 +1,4 @@
-import { ReclinkError } from '../errors.js';
+import { InternalError, ReclinkError } from '../errors.js';
 import type { FloatArray, Matrix } from '../linalg/matrix.js';
 import { DEFAULT_CONFIG, resolveConfig, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet, type ModelOptions } from '../model/reclink-net.js';
@@ -63,7 +63,7 @@ export function encodeCheckpoint(net: RecLinkNet, extras: CheckpointExtras = {},
   const tensors = new Map<string, TensorToWrite>();
   for (const p of net.parameters) tensors.set(p.name, matrixTensor(p.value, p.name.endsWith('.bias') ? [p.value.cols] : undefined));
   for (const [name, m] of extras.tensors ?? []) {
-    if (isLayerName(name)) throw new Error(`extra tensor ${name} uses a layer's prefix (${LAYERS.join('., ')}.)`);
+    if (isLayerName(name)) throw new ReclinkError(`extra tensor ${name} uses a layer's prefix (${LAYERS.join('., ')}.)`);
     tensors.set(name, matrixTensor(m));
   }
   for (const [name, { data }] of tensors) {
@@ -71,7 +71,7 @@ export function encodeCheckpoint(net: RecLinkNet, extras: CheckpointExtras = {},
     if (bad >= 0) throw new ReclinkError(`cannot write ${target}: tensor ${name} has ${data[bad]} at index ${bad}, expected finite numbers`);
   }
   const metadata = { ...extras.metadata };
-  for (const key of RESERVED_KEYS) if (key in metadata) throw new Error(`extra metadata key ${key} is reserved`);
+  for (const key of RESERVED_KEYS) if (key in metadata) throw new ReclinkError(`extra metadata key ${key} is reserved, expected another name`);
   return serializeSafetensors(tensors, { ...metadata, format: FORMAT, version: VERSION, config: JSON.stringify(net.config) });
 }
 
@@ -97,7 +97,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
   const net = new RecLinkNet(config, modelOptions);
   for (const p of net.parameters) {
     const value = values.get(p.name);
-    if (!value) throw new Error(`the summary has no parameter ${p.name}`);
+    if (!value) throw new InternalError(`the summary has no parameter ${p.name}`);
     p.value.data.set(value);
   }
   const extraMetadata = isReclink ? Object.fromEntries(Object.entries(metadata).filter(([key]) => !RESERVED_KEYS.includes(key))) : metadata;

@@ -55,7 +55,7 @@ export function npyMatrix({ shape: [rows, cols], data }: NpyArray, source: strin
 
 /** The bytes of an NPY 1.0 file holding `matrix`. */
 export function serializeNpy(matrix: Matrix): Uint8Array {
-  if (matrix.data.length !== matrix.rows * matrix.cols) throw new Error(`a ${matrix.rows}x${matrix.cols} matrix holds ${matrix.data.length} values`);
+  if (matrix.data.length !== matrix.rows * matrix.cols) throw new ReclinkError(`a ${matrix.rows}x${matrix.cols} matrix holds ${matrix.data.length} values, expected ${matrix.rows * matrix.cols}`);
   const descr = dtypeOf(matrix) === 'float64' ? '<f8' : '<f4';
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${matrix.rows}, ${matrix.cols}), }`;
   const prefixLength = MAGIC.length + 4;

@@ -72,9 +72,9 @@ export function serializeSafetensors(tensors: ReadonlyMap<string, TensorToWrite>
   if (Object.keys(metadata).length > 0) header[METADATA_KEY] = metadata;
   let offset = 0;
   for (const [name, tensor] of tensors) {
-    if (name === METADATA_KEY || name === '') throw new Error(`invalid tensor name ${JSON.stringify(name)}`);
+    if (name === METADATA_KEY || name === '') throw new ReclinkError(`invalid tensor name ${JSON.stringify(name)}, expected a non-empty name other than ${METADATA_KEY}`);
     if (elementCount(tensor.shape) !== tensor.data.length) {
-      throw new Error(`tensor ${name} has ${tensor.data.length} values for shape [${tensor.shape.join(', ')}]`);
+      throw new ReclinkError(`tensor ${name} has ${tensor.data.length} values for shape [${tensor.shape.join(', ')}]`);
     }
     header[name] = { dtype: 'F32', shape: tensor.shape, data_offsets: [offset, offset + tensor.data.byteLength] };
     offset += tensor.data.byteLength;

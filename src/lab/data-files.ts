@@ -5,7 +5,7 @@ import { parseNpySamples } from '../data/npy-samples.js';
 import { checkPng } from '../data/png-check.js';
 import { imageSamples, type DecodedImage } from '../data/png-format.js';
 import { splitDataset } from '../data/split.js';
-import { ReclinkError } from '../errors.js';
+import { InternalError, ReclinkError } from '../errors.js';
 import type { LabFile } from './protocol.js';
 import type { LabDataset } from './session.js';
 
@@ -60,7 +60,7 @@ async function pngDataset(files: readonly LabFile[], inputSize: number, decodePn
   const source = `${files.length} PNG image${files.length === 1 ? '' : 's'}`;
   return imageSamples(sorted.map((f) => f.name), inputSize, source, (name) => {
     const image = decoded.get(name);
-    if (!image) throw new Error(`${name} was not decoded`);
+    if (!image) throw new InternalError(`${name} was not decoded`);
     return image;
   });
 }

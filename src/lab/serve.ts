@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MNIST15_PATH } from '../data/mnist15.js';
-import { ReclinkError } from '../errors.js';
+import { InternalError, ReclinkError } from '../errors.js';
 
 /** Where the built page lives: `dist/web/` of this package (the same from `src/lab/` and `dist/lab/`). */
 export const LAB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -122,7 +122,7 @@ export async function serveLab(options: ServeOptions = {}): Promise<LabServer> {
     server.listen(port, '127.0.0.1', done);
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the lab server has no TCP address');
+  if (address === null || typeof address === 'string') throw new InternalError('the lab server has no TCP address');
   hosts.add(`127.0.0.1:${address.port}`).add(`localhost:${address.port}`);
   return {
     url: `http://127.0.0.1:${address.port}/`,

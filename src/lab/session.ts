@@ -1,7 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { jsBackend } from '../linalg/js-backend.js';
 import { clone, firstRows, rowRange, type Matrix } from '../linalg/matrix.js';
-import { ReclinkError } from '../errors.js';
+import { InternalError, ReclinkError } from '../errors.js';
 import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { traceModel, type Trace } from '../model/trace.js';
@@ -106,7 +106,7 @@ export class LabSession {
   configure(settings: LabSettings): void {
     const next = checkSettings({ ...settings });
     const previous = this.current;
-    if (needsRebuild(previous, next)) throw new Error('a new architecture or seed needs a new session');
+    if (needsRebuild(previous, next)) throw new ReclinkError('configure cannot change the architecture or the seed, expected a new session for them');
     this.current = next;
     if (next.optimizer !== previous.optimizer) this.optimizer = makeOptimizer(this.net, next.optimizer, next.lr);
     else this.optimizer.lr = next.lr;
@@ -140,7 +140,7 @@ export class LabSession {
       this.replaceTrainer();
       throw new ReclinkError(`${message}; lower the learning rate (now ${this.current.lr}) and reset`);
     }
-    if (this.stepPoint === null) throw new Error('the trainer took no step');
+    if (this.stepPoint === null) throw new InternalError('the trainer took no step');
     return this.stepPoint;
   }
 

@@ -1,4 +1,5 @@
 import type { Matrix } from '../linalg/matrix.js';
+import { InternalError } from '../errors.js';
 
 /** The shape of a tensor, its norm and a few entries: what the derivation view prints beside an equation. */
 export interface TensorStats {
@@ -83,7 +84,7 @@ export function tileGrid(tiles: readonly ArrayLike<number>[], options: TileGridO
   const pixels = new Uint8ClampedArray(4 * width * height);
   for (let i = 0; i < pixels.length; i += 4) pixels.set([...BACKGROUND, 255], i);
   tiles.forEach((tile, t) => {
-    if (tile.length !== length) throw new Error(`tile ${t} has ${tile.length} values, expected ${length}`);
+    if (tile.length !== length) throw new InternalError(`tile ${t} has ${tile.length} values, expected ${length}`);
     const left = (t % columns) * (tileWidth + gap);
     const top = Math.floor(t / columns) * (tileHeight + gap);
     const color = colorMap(tile, options.scale);

@@ -1,5 +1,6 @@
 /** Element storage of a matrix: float32 for training, float64 for gradient checks. */
 export type FloatArray = Float32Array | Float64Array;
+import { ReclinkError } from '../errors.js';
 
 /** The element type of a matrix. */
 export type DType = 'float32' | 'float64';
@@ -23,7 +24,7 @@ export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Mat
 /** Builds a `rows × cols` matrix from row-major values, checking their count. */
 export function fromValues(rows: number, cols: number, values: ArrayLike<number>, dtype: DType = 'float32'): Matrix {
   if (values.length !== rows * cols) {
-    throw new Error(`expected ${rows * cols} values for a ${rows}x${cols} matrix, got ${values.length}`);
+    throw new ReclinkError(`expected ${rows * cols} values for a ${rows}x${cols} matrix, got ${values.length}`);
   }
   const m = zeros(rows, cols, dtype);
   m.data.set(values);
@@ -53,6 +54,6 @@ export function firstRows(m: Matrix, n: number): Matrix {
 /** Throws unless `m` is `rows × cols`; `what` names the matrix in the message. */
 export function assertShape(m: Matrix, rows: number, cols: number, what: string): void {
   if (m.rows !== rows || m.cols !== cols) {
-    throw new Error(`${what} is ${m.rows}x${m.cols}, expected ${rows}x${cols}`);
+    throw new ReclinkError(`${what} is ${m.rows}x${m.cols}, expected ${rows}x${cols}`);
   }
 }

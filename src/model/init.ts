@@ -2,6 +2,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { InitName } from './config.js';
+import { InternalError } from '../errors.js';
 
 /**
  * Draws every parameter in order, element by element, from the seed's `init` stream:
@@ -15,7 +16,7 @@ export function initialize(parameters: readonly Parameter[], init: InitName, see
     // A bias is 1 × out; its fan-in is that of the weight before it (same layer).
     const isBias = p.name.endsWith('.bias');
     const weight = isBias ? parameters.find((q) => q.name === p.name.replace(/bias$/, 'weight')) : p;
-    if (!weight) throw new Error(`no weight for ${p.name}`);
+    if (!weight) throw new InternalError(`no weight for ${p.name}`);
     const fanIn = weight.value.cols;
     const fanOut = weight.value.rows;
     draw(p.value, init, isBias, fanIn, fanOut, random);

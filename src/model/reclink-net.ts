@@ -195,7 +195,7 @@ export class RecLinkNet {
 
   /** The input of the last forward pass. */
   lastInput(): Matrix {
-    if (this.x === null) throw new Error('no forward pass yet');
+    if (this.x === null) throw new ReclinkError('the model has no input yet, expected a forward pass first');
     return this.x;
   }
 

@@ -2,6 +2,7 @@ import { denseBackward, denseForward, type ActivationName, type Backend } from '
 import type { DType, Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import type { Parameter } from './parameter.js';
+import { ReclinkError } from '../errors.js';
 
 /**
  * A fully connected layer followed by an activation f (docs/derivation.md, "Forward"):
@@ -51,7 +52,7 @@ export class Dense {
 
   /** Z = f(X Wᵀ + b); caches X, A and Z for `backward`. */
   forward(x: Matrix): Matrix {
-    if (x.cols !== this.inFeatures) throw new Error(`input of ${this.weight.name} has ${x.cols} columns, expected ${this.inFeatures}`);
+    if (x.cols !== this.inFeatures) throw new ReclinkError(`input of ${this.weight.name} has ${x.cols} columns, expected ${this.inFeatures}`);
     const n = x.rows;
     const a = this.aBuffer.rows(n);
     const z = this.zBuffer.rows(n);
@@ -63,7 +64,7 @@ export class Dense {
   /** δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given). */
   backward(gradZ: Matrix, gradX: Matrix | null): void {
     const x = this.x;
-    if (x === null) throw new Error(`${this.weight.name}: backward called before forward`);
+    if (x === null) throw new ReclinkError(`${this.weight.name}: backward called before forward, expected a forward pass first`);
     const n = x.rows;
     const delta = this.deltaBuffer.rows(n);
     const a = this.aBuffer.rows(n);
@@ -73,7 +74,7 @@ export class Dense {
 
   /** X of the last forward pass. */
   get input(): Matrix {
-    if (this.x === null) throw new Error(`${this.weight.name}: no forward pass yet`);
+    if (this.x === null) throw new ReclinkError(`${this.weight.name}: no forward pass yet, expected a forward pass first`);
     return this.x;
   }
 

@@ -6,6 +6,7 @@ import { Random } from '../random.js';
 import { FiniteDifferences } from './finite-difference.js';
 import { randomMatrix } from './random-matrix.js';
 import { affine, referenceParameters, referencePass, sum, table, toRows, type ReferenceParameters, type ReferenceResult, type Rows } from './scalar.js';
+import { InternalError } from '../errors.js';
 
 /**
  * The exercise's formulas taken literally where the errata table of docs/derivation.md says they are wrong,
@@ -378,7 +379,7 @@ function compareGradient({ net, finite, reference }: ErrataFixture, parameter: s
 
 /** ‖a − b‖₂ / ‖b‖₂. */
 function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  if (a.length !== b.length) throw new InternalError(`compared arrays of lengths ${a.length} and ${b.length}`);
   let difference = 0, norm = 0;
   for (let i = 0; i < a.length; i++) {
     difference += (a[i] - b[i]) ** 2;

@@ -2,6 +2,7 @@ import { clone, type FloatArray, type Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { SquaredError, type LossReduction } from '../nn/loss.js';
 import type { Random } from '../random.js';
+import { ReclinkError } from '../errors.js';
 
 /**
  * Central finite differences of a float64 model's loss on one batch: the gradient that
@@ -36,7 +37,7 @@ export class FiniteDifferences {
     /** h relative to max(1, |v|). */
     readonly step: number,
   ) {
-    if (net.dtype !== 'float64') throw new Error('finite differences need a float64 model');
+    if (net.dtype !== 'float64') throw new ReclinkError(`finite differences need a float64 model, got a ${net.dtype} one`);
     this.input = clone(target);
     this.lossFunction = new SquaredError(reduction, net.backend);
   }

@@ -3,6 +3,7 @@ import type { RecLinkNet } from '../model/reclink-net.js';
 import type { LossReduction } from '../nn/loss.js';
 import { Random } from '../random.js';
 import { FiniteDifferences } from './finite-difference.js';
+import { InternalError } from '../errors.js';
 
 /** How `gradientCheck` samples and steps. */
 export interface GradientCheckOptions {
@@ -54,7 +55,7 @@ export interface TensorCheck {
 export function gradientCheck(net: RecLinkNet, x: Matrix, options: Partial<GradientCheckOptions> = {}): TensorCheck[] {
   const { reduction, entries, seed, step } = { ...DEFAULT_GRADIENT_CHECK, ...options };
   const { inputGradient } = net.computeGradients(x, reduction, true);
-  if (inputGradient === null) throw new Error('the model returned no input gradient');
+  if (inputGradient === null) throw new InternalError('the model returned no input gradient');
   const finite = new FiniteDifferences(net, x, reduction, step);
   const tensors = [
     ...net.parameters.map((p) => ({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() })),

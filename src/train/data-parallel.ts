@@ -228,7 +228,7 @@ export function replicaReady(worker: EventEmitter, port: MessagePort): Promise<n
         answer(sent.message as ReplicaStart);
       } else {
         settle();
-        reject(new Error(`a replica thread exited with code ${code} before it started`));
+        reject(new ReclinkError(`a replica thread exited with code ${code} before it started`));
       }
     });
   });

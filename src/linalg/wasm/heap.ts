@@ -39,7 +39,7 @@ export class WasmHeap {
 
   /** Allocates `bytes` (zeroed) and returns their address. */
   allocate(bytes: number): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new Error(`cannot allocate ${bytes} bytes`);
+    if (!Number.isInteger(bytes) || bytes < 0) throw new ReclinkError(`cannot allocate ${bytes} bytes, expected a non-negative integer`);
     const at = this.top;
     const end = at + roundUp(bytes, ALIGN) + PADDING;
     if (end > this.maxBytes) {

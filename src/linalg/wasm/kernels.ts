@@ -1,3 +1,5 @@
+import { ReclinkError } from '../../errors.js';
+
 /**
  * The exports of `reclink.wasm` (built from `assembly/`). Pointers are byte offsets into
  * the shared memory; sizes count float32 elements; flags are booleans.
@@ -41,7 +43,7 @@ export function kernelsOf(instance: WebAssembly.Instance): Kernels {
   const exports = instance.exports;
   for (const name of Object.keys(KERNEL_NAMES)) {
     if (typeof exports[name] !== 'function') {
-      throw new Error(`reclink.wasm has no export ${name}: rebuild it with npm run build`);
+      throw new ReclinkError(`reclink.wasm has no export ${name}: rebuild it with npm run build`);
     }
   }
   return exports as unknown as Kernels;

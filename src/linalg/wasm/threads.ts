@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ReclinkError } from '../../errors.js';
 
 /** The worker threads of a backend. */
 export interface WorkerPool {
@@ -44,6 +45,6 @@ function ready(worker: Worker): Promise<void> {
   return new Promise((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`a reclink worker thread exited with code ${code} before it started`)));
+    worker.once('exit', (code) => reject(new ReclinkError(`a reclink worker thread exited with code ${code} before it started`)));
   });
 }
