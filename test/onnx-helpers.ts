@@ -80,7 +80,7 @@ export async function runOnnx(model: Uint8Array, x: Matrix): Promise<ModelOutput
 export function reclinkOutputs(net: RecLinkNet, x: Matrix, normalizer: Normalizer): ModelOutputs {
   const reconstruction = reconstruct(net, x, normalizer);
   net.forward(normalizer.apply(x));
-  return { reconstruction, code: clone(net.output.input) };
+  return { reconstruction, code: clone(net.output.x) };
 }
 
 /** Both outputs of the exported model equal reclink's within 1e-5 of the largest value; returns the larger error. */

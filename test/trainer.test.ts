@@ -234,7 +234,7 @@ describe('Trainer: divergence guard', () => {
     expect(weightsOf(net)).toEqual(initial);
   });
 
-  it('a validation loss that is not finite restores the last good checkpoint (here: the start)', () => {
+  it('a validation loss that is not finite restores the rollback point (here: the start)', () => {
     const net = new RecLinkNet({ inputSize: D, hiddenSize: 6, seed: 1 });
     const initial = weightsOf(net);
     const validation = clone(data.validation);

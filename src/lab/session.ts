@@ -186,7 +186,7 @@ export class LabSession {
     const trainer = new Trainer(this.net, this.optimizer, this.dataset.train, this.dataset.validation, { epochs: ENDLESS, batchSize, seed });
     trainer.on('batch', (event) => {
       const x = this.net.lastInput(); // the batch, until the next pass
-      this.lastBatch = this.batchCopy.rows(x.rows);
+      this.lastBatch = this.batchCopy.view(x.rows);
       this.lastBatch.data.set(x.data);
       this.stepPoint = { step: this.done.steps + event.globalStep, epoch: this.epoch, train: event.loss, validation: null };
     });

@@ -46,8 +46,8 @@ function outputGradients(net: RecLinkNet, lossGradient: Matrix): { weight: Matri
   const { output, backend } = net;
   const delta = zeros(lossGradient.rows, lossGradient.cols, 'float64');
   backend.activationBackward(output.activation, output.a, output.z, lossGradient, delta);
-  const weight = zeros(delta.cols, output.input.cols, 'float64'), bias = zeros(1, delta.cols, 'float64');
-  backend.matmulAtB(delta, output.input, weight, false);
+  const weight = zeros(delta.cols, output.x.cols, 'float64'), bias = zeros(1, delta.cols, 'float64');
+  backend.matmulAtB(delta, output.x, weight, false);
   backend.addColumnSums(delta, bias);
   return { weight, bias };
 }

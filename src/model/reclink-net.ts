@@ -123,7 +123,7 @@ export class RecLinkNet {
     const zIn = this.input.forward(x);
     const zLink = this.link.forward(this.linkSelect.forward(x));
     const zRec = this.rec.forward(zIn);
-    const s = this.s.rows(x.rows);
+    const s = this.s.view(x.rows);
     this.backend.add(zRec, zLink, s); // S = Z_rec(T) + Z_link
     this.x = x;
     return this.output.forward(s);
@@ -152,7 +152,7 @@ export class RecLinkNet {
   backward(reduction: LossReduction = 'sum', inputGradient = false, batchRows?: number): Matrix | null {
     const x = this.lastInput();
     const n = x.rows;
-    const gradY = this.gradY.rows(n);
+    const gradY = this.gradY.view(n);
     const gradS = this.zeroed(this.gradS, n);
     const gradZIn = this.zeroed(this.gradZIn, n);
     const gradXRed = inputGradient ? this.zeroed(this.gradXRed, n) : null;
@@ -185,12 +185,12 @@ export class RecLinkNet {
   /** G_Y = ∂E/∂Y, G_S = ∂E/∂S and G_in = ∂E/∂Z_in of the last backward pass (its own buffers). */
   get activationGradients(): { gradY: Matrix; gradS: Matrix; gradIn: Matrix } {
     const n = this.lastInput().rows;
-    return { gradY: this.gradY.rows(n), gradS: this.gradS.rows(n), gradIn: this.gradZIn.rows(n) };
+    return { gradY: this.gradY.view(n), gradS: this.gradS.view(n), gradIn: this.gradZIn.view(n) };
   }
 
   /** The code S = Z_rec(T) + Z_link of the last forward pass (N × hiddenSize): the output layer's input. */
   get code(): Matrix {
-    return this.s.rows(this.lastInput().rows);
+    return this.s.view(this.lastInput().rows);
   }
 
   /** The input of the last forward pass. */
@@ -206,7 +206,7 @@ export class RecLinkNet {
   }
 
   private zeroed(buffer: BatchMatrix, n: number): Matrix {
-    const m = buffer.rows(n);
+    const m = buffer.view(n);
     this.backend.zero(m);
     return m;
   }

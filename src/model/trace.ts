@@ -23,11 +23,11 @@ export function traceModel(net: RecLinkNet, x: Matrix, reduction: LossReduction 
   const entries: [string, Matrix][] = [
     ['A_in', input.a],
     ['Z_in', input.z],
-    ['X_red', link.input],
+    ['X_red', link.x],
     ['A_link', link.a],
     ['Z_link', link.z],
     ...cycles.flatMap(({ cell, t }): [string, Matrix][] => [[`A_rec.${t}`, cell.a], [`Z_rec.${t}`, cell.z]]),
-    ['S', output.input],
+    ['S', output.x],
     ['A_out', output.a],
     ['Y', output.z],
     ['G_Y', gradY],

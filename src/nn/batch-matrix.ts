@@ -19,8 +19,8 @@ export class BatchMatrix {
     private readonly dtype: DType,
   ) {}
 
-  /** The buffer for a batch of `n` rows. Its contents are whatever was last written. */
-  rows(n: number): Matrix {
+  /** The buffer as a batch of `n` rows (a view on its storage). Its contents are whatever was last written. */
+  view(n: number): Matrix {
     const view = this.views.get(n);
     if (view) return view;
     if (this.store === null || this.store.rows < n) {

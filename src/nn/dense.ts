@@ -18,7 +18,7 @@ import { ReclinkError } from '../errors.js';
  * one input may feed several layers (X feeds `input` and `link`).
  */
 export class Dense {
-  private x: Matrix | null = null;
+  private cachedX: Matrix | null = null;
   private readonly aBuffer: BatchMatrix;
   private readonly zBuffer: BatchMatrix;
   private readonly deltaBuffer: BatchMatrix;
@@ -54,28 +54,28 @@ export class Dense {
   forward(x: Matrix): Matrix {
     if (x.cols !== this.inFeatures) throw new ReclinkError(`input of ${this.weight.name} has ${x.cols} columns, expected ${this.inFeatures}`);
     const n = x.rows;
-    const a = this.aBuffer.rows(n);
-    const z = this.zBuffer.rows(n);
+    const a = this.aBuffer.view(n);
+    const z = this.zBuffer.view(n);
     denseForward(this.backend, x, this.weight.value, this.bias?.value ?? null, this.activation, a, z);
-    this.x = x;
+    this.cachedX = x;
     return z;
   }
 
   /** δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given). */
   backward(gradZ: Matrix, gradX: Matrix | null): void {
-    const x = this.x;
+    const x = this.cachedX;
     if (x === null) throw new ReclinkError(`${this.weight.name}: backward called before forward, expected a forward pass first`);
     const n = x.rows;
-    const delta = this.deltaBuffer.rows(n);
-    const a = this.aBuffer.rows(n);
-    const z = this.zBuffer.rows(n);
+    const delta = this.deltaBuffer.view(n);
+    const a = this.aBuffer.view(n);
+    const z = this.zBuffer.view(n);
     denseBackward(this.backend, this.activation, a, z, gradZ, delta, x, this.weight.value, this.weight.grad, this.bias?.grad ?? null, gradX);
   }
 
   /** X of the last forward pass. */
-  get input(): Matrix {
-    if (this.x === null) throw new ReclinkError(`${this.weight.name}: no forward pass yet, expected a forward pass first`);
-    return this.x;
+  get x(): Matrix {
+    if (this.cachedX === null) throw new ReclinkError(`${this.weight.name}: no forward pass yet, expected a forward pass first`);
+    return this.cachedX;
   }
 
   /** A of the last forward pass. */
@@ -94,6 +94,6 @@ export class Dense {
   }
 
   private cached(buffer: BatchMatrix): Matrix {
-    return buffer.rows(this.input.rows);
+    return buffer.view(this.x.rows);
   }
 }

@@ -26,7 +26,7 @@ export class LinkSelect {
 
   /** X_red = X K. */
   forward(x: Matrix): Matrix {
-    const out = this.outBuffer.rows(x.rows);
+    const out = this.outBuffer.view(x.rows);
     this.backend.gatherColumns(x, this.stride, out);
     return out;
   }

@@ -45,7 +45,7 @@ export class Recurrent {
   forward(zIn: Matrix): Matrix {
     let zRec = this.cells[0].forward(zIn); // U(1) = Z_in + 0
     for (let t = 1; t < this.cycles; t++) {
-      const u = this.inputBuffers[t].rows(zIn.rows);
+      const u = this.inputBuffers[t].view(zIn.rows);
       this.backend.add(zIn, zRec, u);
       zRec = this.cells[t].forward(u);
     }
@@ -56,7 +56,7 @@ export class Recurrent {
   backward(gradZRec: Matrix, gradZIn: Matrix): void {
     let gradZ = gradZRec;
     for (let t = this.cycles - 1; t >= 0; t--) {
-      const gradU = this.gradInputBuffers[t].rows(gradZRec.rows);
+      const gradU = this.gradInputBuffers[t].view(gradZRec.rows);
       this.backend.zero(gradU);
       this.cells[t].backward(gradZ, gradU);
       this.backend.add(gradZIn, gradU, gradZIn);

@@ -88,7 +88,7 @@ export function measureSelection(): SelectionMeasurement {
     literalLast: maxAbs(literal.map((row) => row[width - 1])),
     expectedLast: [Math.min(...expected), Math.max(...expected)],
     literalLinkError: distance(affine(literal, p['link.weight']).flat(), reference.trace.aLink.flat()),
-    gatherDifference: maxAbs(corrected.flat().map((v, i) => v - net.link.input.data[i])),
+    gatherDifference: maxAbs(corrected.flat().map((v, i) => v - net.link.x.data[i])),
     modelError: distance(net.link.a.data, reference.trace.aLink.flat()),
   };
 }

@@ -31,7 +31,7 @@ function copyRows(src: Matrix, start: number, dst: Matrix): void {
  */
 export function forwardInBatches(net: RecLinkNet, data: Matrix, batchSize: number, buffer: BatchMatrix, visit: (y: Matrix, start: number) => void): void {
   for (let start = 0; start < data.rows; start += batchSize) {
-    const x = buffer.rows(Math.min(batchSize, data.rows - start));
+    const x = buffer.view(Math.min(batchSize, data.rows - start));
     copyRows(data, start, x);
     visit(net.forward(x), start);
   }

@@ -146,7 +146,7 @@ export class DataParallel implements GradientSource {
   /** X itself when it lies in the memory, else a copy there (the replicas read it). */
   private shared(x: Matrix): Matrix {
     if (this.backend.addressOf(x) >= 0) return x;
-    const copy = this.input.rows(x.rows);
+    const copy = this.input.view(x.rows);
     copy.data.set(x.data.subarray(0, x.rows * x.cols));
     return copy;
   }

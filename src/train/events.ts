@@ -44,7 +44,7 @@ export interface EpochEvent extends EpochRecord {
  * before its step's update, so the weights are those from before that step. A bad
  * `weight norm` (an update overflowed), `optimizer state` (a buffer overflowed: checked at
  * each epoch's end and before a requested stop) or `validation loss` comes after updates:
- * the weights, optimizer state and progress of the last good checkpoint (the latest
+ * the weights, optimizer state and progress of the rollback point (the latest
  * epoch's end, or where training started or resumed) are restored.
  */
 export interface Divergence {

@@ -50,7 +50,7 @@ export function prefixed(prefix: string, matrices: NamedMatrices): NamedMatrices
 
 /**
  * Copies of a fixed set of live matrices, allocated once in the backend's memory, so that
- * saving and restoring them allocates nothing (the best weights, the last good checkpoint).
+ * saving and restoring them allocates nothing (the best weights, the rollback point).
  */
 export class Snapshot {
   /** The saved copies, under the live matrices' names. */

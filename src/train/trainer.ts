@@ -7,7 +7,7 @@ import { gatherRows, shuffledOrder } from './batches.js';
 import { clipGradNorm, globalNorm, gradNorm } from './clip.js';
 import { evaluate } from './evaluate.js';
 import { Emitter, type Divergence, type EpochRecord, type Listener, type StopReason, type TrainerEvents } from './events.js';
-import { GoodCheckpoint } from './good-checkpoint.js';
+import { RollbackPoint } from './rollback-point.js';
 import type { Optimizer } from './optimizer.js';
 import { resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput } from './trainer-options.js';
 import { checkTrainerJson, maxSampleLoss, type BestScore, type Progress, type TrainerState } from './trainer-state.js';
@@ -40,7 +40,7 @@ export interface TrainResult {
  * update the weights' norm is checked; at every epoch's end, and before a requested stop,
  * the optimizer's buffers are (an overflowed second moment of Adam leaves the weights
  * finite, frozen). If an update overflowed the weights, the optimizer state is not finite or
- * the validation loss is not, the last good checkpoint (weights, optimizer state and
+ * the validation loss is not, the rollback point (the last good weights, optimizer state and
  * progress, copied once an epoch) is restored. Either way `divergence` says what happened,
  * and neither the weights nor the state are ever left NaN or infinite.
  *
@@ -73,7 +73,7 @@ export class Trainer {
   private divergenceRecord: Divergence | null = null;
   private stopRequested = false;
   /** Weights, optimizer state and progress at the latest epoch's end (or where training started or resumed). */
-  private checkpoint: GoodCheckpoint;
+  private rollbackPoint: RollbackPoint;
   private clock = { start: 0, samples: 0 };
 
   constructor(
@@ -90,11 +90,11 @@ export class Trainer {
     this.stepsPerEpoch = Math.ceil(train.rows / this.options.batchSize);
     this.weights = Object.fromEntries(net.parameters.map((p) => [p.name, p.value]));
     this.batch = new BatchMatrix(net.backend, net.config.inputSize, net.dtype);
-    this.batch.rows(Math.min(this.options.batchSize, train.rows)); // allocated once, at full size
+    this.batch.view(Math.min(this.options.batchSize, train.rows)); // allocated once, at full size
     this.order = new Uint32Array(train.rows);
     this.random = Random.fromSeed(this.options.seed, 'shuffle');
     this.bestWeightsSnapshot = new Snapshot(this.weights, net.backend);
-    this.checkpoint = new GoodCheckpoint(net, this.weights, optimizer, this.progress);
+    this.rollbackPoint = new RollbackPoint(net, this.weights, optimizer, this.progress);
   }
 
   /** Calls `listener` on every `name` event; returns a function that unsubscribes it. */
@@ -188,7 +188,7 @@ export class Trainer {
     if (p.stepInEpoch === this.stepsPerEpoch) return this.endEpoch(); // resumed from a state taken in a `batch` handler
     if (!this.orderReady) this.startEpoch();
     const start = p.stepInEpoch * batchSize;
-    const x = this.batch.rows(Math.min(batchSize, this.train.rows - start));
+    const x = this.batch.view(Math.min(batchSize, this.train.rows - start));
     gatherRows(this.train, this.order, start, x);
     if (schedule) this.optimizer.lr = schedule({ epoch: p.epochsDone, step: p.globalStep });
     const { loss } = (this.options.gradients ?? this.net).computeGradients(x, reduction);
@@ -248,7 +248,7 @@ export class Trainer {
     this.orderReady = false;
     this.divergenceRecord = null;
     this.outcome = this.finishedReason();
-    this.checkpoint = new GoodCheckpoint(this.net, this.weights, this.optimizer, this.progress); // loading may add or drop buffers
+    this.rollbackPoint = new RollbackPoint(this.net, this.weights, this.optimizer, this.progress); // loading may add or drop buffers
   }
 
   /** Whether steps of the current epoch remain, in an order already drawn. */
@@ -285,7 +285,7 @@ export class Trainer {
     this.startClock();
   }
 
-  /** Validates the epoch, keeps the best weights, checkpoints; returns whether training goes on. */
+  /** Validates the epoch, keeps the best weights, saves the rollback point; returns whether training goes on. */
   private endEpoch(): boolean {
     const p = this.progress;
     if (!this.optimizerStateFinite()) return false;
@@ -310,7 +310,7 @@ export class Trainer {
     this.records.push(record);
     this.progress = { epochsDone: p.epochsDone + 1, stepInEpoch: 0, globalStep: p.globalStep, epochLoss: 0, epochSamples: 0 };
     this.orderReady = false;
-    this.checkpoint.save(this.progress);
+    this.rollbackPoint.save(this.progress);
     this.outcome = this.finishedReason();
     this.events.emit('epoch', { ...record, seconds: this.elapsedSeconds(), best: improved });
     if (this.outcome === 'early-stopping') this.emitStopped('early-stopping');
@@ -333,14 +333,14 @@ export class Trainer {
   /**
    * Ends training on a value that is not finite. A bad loss or gradient norm was caught
    * before its update: the weights are those from before that step. Bad weights, optimizer
-   * state or validation loss come after updates: the last good checkpoint is restored.
+   * state or validation loss come after updates: the rollback point is restored.
    */
   private diverge(quantity: Divergence['quantity'], value: number): false {
     const p = this.progress;
     const epoch = p.epochsDone + 1;
     const beforeUpdate = quantity === 'loss' || quantity === 'gradient norm';
     const step = quantity === 'weight norm' || beforeUpdate ? p.stepInEpoch + 1 : p.stepInEpoch; // progress counts a step after its update
-    if (!beforeUpdate) this.progress = this.checkpoint.restore();
+    if (!beforeUpdate) this.progress = this.rollbackPoint.restore();
     const keptStep = this.progress.globalStep;
     this.divergenceRecord = {
       quantity,

@@ -3,11 +3,11 @@ import type { Progress } from './trainer-state.js';
 import { Snapshot, type NamedMatrices } from './tensors.js';
 
 /**
- * The last good checkpoint of a run, kept in memory for the divergence guard: weights,
- * optimizer state and progress, copied into buffers allocated once (it is saved once an
- * epoch, not every step).
+ * The rollback point of a run: the last good weights, optimizer state and progress, kept in
+ * memory for the divergence guard, copied into buffers allocated once (it is saved once an
+ * epoch, not every step). Not a checkpoint: checkpoints are the files a run writes.
  */
-export class GoodCheckpoint {
+export class RollbackPoint {
   private readonly weights: Snapshot;
   private readonly optimizerTensors: Snapshot;
   private optimizerJson: OptimizerJson;
