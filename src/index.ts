@@ -6,8 +6,8 @@
  * @module reclink
  */
 // Matrices and the kernels behind them.
-export type { Backend, ActivationName, SgdHyper, AdamHyper, AdamStepScalars } from './linalg/backend.js';
-export { jsBackend } from './linalg/js-backend.js';
+export type { Backend, BackendDescription, ActivationName, SgdHyper, AdamHyper, AdamStepScalars } from './linalg/backend.js';
+export { jsBackend, backendFor } from './linalg/js-backend.js';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
 export { selectBackend, wasmSupported, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
 export { zeros, fromValues, clone, dtypeOf, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';

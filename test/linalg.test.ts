@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/linalg/backend.js';
 import { zeros, type DType, type Matrix } from '../src/linalg/matrix.js';
-import { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
+import { backendFor } from '../src/linalg/js-backend.js';
 import { Random } from '../src/random.js';
 import { BACKENDS } from './backends.js';
 import { randomMatrix, relativeError } from './helpers.js';
 
 // Every backend (JS, WebAssembly on one thread and on two) runs the same checks against naive
 // float64 loops. The WebAssembly kernels work in tiles of 4 × 8 rows and columns and vectors of 4
-// floats: the odd sizes below leave remainders of every length. (In float64 the WebAssembly
-// backend hands the work to the JS one; the float64 cases check that it does.)
+// floats: the odd sizes below leave remainders of every length. (In float64 `backendFor` hands the
+// WebAssembly backend's work to the JS one, as a float64 model does.)
 
 /** Shapes (m, k, n): 1×1, N = 1, odd and prime sizes around the tiles, the network's own. */
 const shapes: [number, number, number][] = [
@@ -32,15 +32,19 @@ function dot(k: number, term: (p: number) => number): number {
 }
 
 describe.each(BACKENDS)('the $name backend', ({ create }) => {
-  let backend: Backend;
+  let created: Backend;
   beforeAll(async () => {
-    backend = await create();
+    created = await create();
   });
   afterAll(async () => {
-    if (backend instanceof WasmBackend) await backend.close();
+    await created.close();
   });
 
   describe.each(['float32', 'float64'] as DType[])('%s', (dtype) => {
+    let backend: Backend;
+    beforeAll(() => {
+      backend = backendFor(created, dtype);
+    });
     const tolerance = dtype === 'float32' ? 1e-5 : 1e-13;
     const alloc = (m: Matrix): Matrix => {
       const copy = backend.alloc(m.rows, m.cols, dtype);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/linalg/backend.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import type { Matrix } from '../src/linalg/matrix.js';
-import { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
+import type { WasmBackend } from '../src/linalg/wasm/wasm-backend.js';
 import { resolveConfig, type RecLinkConfig } from '../src/model/config.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import { referencePass } from '../src/reference/scalar.js';
@@ -51,7 +51,7 @@ describe.each(BACKENDS)('the model on the $name backend', ({ create }) => {
     backend = await create();
   });
   afterAll(async () => {
-    if (backend instanceof WasmBackend) await backend.close();
+    await backend.close();
   });
 
   it.each(CONFIGS)('float32 gradients agree with the float64 scalar reference: %o', (config) => {
@@ -73,7 +73,7 @@ describe.each(BACKENDS.filter((b) => b.name !== 'js'))('the $name backend agains
     backend = await create();
   });
   afterAll(async () => {
-    if (backend instanceof WasmBackend) await backend.close();
+    await backend.close();
   });
 
   it.each(CONFIGS)('gives the same gradients: %o', (config) => {

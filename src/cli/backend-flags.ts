@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ReclinkError } from '../errors.js';
 import type { Backend } from '../linalg/backend.js';
 import { resolveThreads, selectBackend, wasmSupported, type BackendName } from '../linalg/select-backend.js';
-import { MAX_THREADS, WasmBackend } from '../linalg/wasm/wasm-backend.js';
+import { MAX_THREADS } from '../linalg/wasm/wasm-backend.js';
 import type { ParallelMode } from '../train/data-parallel.js';
 import { positiveInteger } from './config-flags.js';
 
@@ -86,14 +86,9 @@ function checkKept(options: BackendOptions, asked: BackendSettings, kept: Backen
   }
 }
 
-/** The backend of `settings`; give it to `releaseBackend` when done. */
+/** The backend of `settings`; `close()` it when done, so that the process can end. */
 export function backendOf(settings: BackendSettings): Promise<Backend> {
   return selectBackend(settings.backend, { threads: settings.threads });
-}
-
-/** Stops a backend's worker threads, so that the process can end. */
-export async function releaseBackend(backend: Backend): Promise<void> {
-  if (backend instanceof WasmBackend) await backend.close();
 }
 
 /** The backend settings stored in a file, checked; `file` names it in errors. */

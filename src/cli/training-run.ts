@@ -3,7 +3,6 @@ import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetr
 import { errorQuantiles, sampleErrors } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
 import { firstRows } from '../linalg/matrix.js';
-import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
@@ -128,17 +127,17 @@ async function train(plan: RunPlan, mode: ProgressMode, streams: Streams, gradie
 /** A DataParallel over the threads of `net`'s WebAssembly backend, whose own workers stop: the replicas are the other threads. */
 async function dataParallelFor(net: RecLinkNet): Promise<DataParallel> {
   const { backend } = net;
-  if (!(backend instanceof WasmBackend)) throw new ReclinkError('--parallel data needs the wasm backend', 2);
-  const threads = backend.threads;
+  const { name, threads } = backend.describe();
+  if (name !== 'wasm') throw new ReclinkError('--parallel data needs the wasm backend', 2);
   await backend.close();
   return DataParallel.start(net, threads);
 }
 
 /** `js`, or `wasm` with its threads (`wasm, 2 threads`, `wasm, 2 threads, data-parallel`). */
 export function backendName(net: RecLinkNet, gradients: DataParallel | null = null): string {
-  const { backend } = net;
   if (gradients) return `wasm, ${gradients.threads} threads, data-parallel`;
-  return backend instanceof WasmBackend ? `wasm, ${backend.threads} thread${backend.threads > 1 ? 's' : ''}` : backend.name;
+  const { name, threads } = net.backend.describe();
+  return name === 'js' ? name : `${name}, ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 /** Puts `trainer` where the checkpoint left it; returns the epochs' wall times so far. */

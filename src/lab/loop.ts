@@ -219,7 +219,7 @@ export class LabLoop {
         epoch: session?.epoch ?? 0,
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
-        backend: session?.backend.name ?? null,
+        backend: session?.backend.describe().name ?? null,
         samplesPerSecond: this.running ? this.samplesPerSecond : null,
       },
     });

@@ -9,10 +9,18 @@ export type ActivationName = 'relu' | 'sigmoid' | 'identity';
  *
  * Shapes are checked by the callers (the layers); kernels trust them. Every kernel that
  * takes `accumulate` adds into its output when it is true and overwrites it when false.
+ * All the matrices of a call have one dtype, one the backend `supports`.
  */
 export interface Backend {
-  /** A short name: `js`, `wasm`, ... */
-  readonly name: string;
+  /** What computes: the backend's name, its kernel set and its threads. */
+  describe(): BackendDescription;
+  /**
+   * Whether the kernels compute on matrices of `dtype` (the WebAssembly kernels: float32
+   * only). `backendFor` routes the other dtype to the JS backend, once, for a whole model.
+   */
+  supports(dtype: DType): boolean;
+  /** Releases what the backend holds (worker threads); it computes on the calling thread afterwards. */
+  close(): Promise<void>;
   /** Allocates a zeroed `rows × cols` matrix in memory this backend can compute on. */
   alloc(rows: number, cols: number, dtype: DType): Matrix;
   /** C (+)= A·Bᵀ, with A m×k, B n×k, C m×n (a layer's forward: X Wᵀ). */
@@ -56,6 +64,16 @@ export interface Backend {
   denseForward?(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void;
   /** Optional, fused `denseBackward` (see that function): one call instead of four. */
   denseBackward?(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void;
+}
+
+/** What a backend is, for logs and run records (`Backend.describe`). */
+export interface BackendDescription {
+  /** A short name: `js`, `wasm`. */
+  name: string;
+  /** The kernel set: `TypeScript`, `WebAssembly SIMD`. */
+  kernels: string;
+  /** Threads sharing each large kernel, the calling one included. */
+  threads: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ActivationName, Backend } from './backend.js';
+import type { ActivationName, Backend, BackendDescription } from './backend.js';
 import { zeros, type DType, type Matrix } from './matrix.js';
 
 /**
@@ -6,7 +6,15 @@ import { zeros, type DType, type Matrix } from './matrix.js';
  * It is the reference the fast backends are checked against.
  */
 export const jsBackend: Backend = {
-  name: 'js',
+  describe(): BackendDescription {
+    return { name: 'js', kernels: 'TypeScript', threads: 1 };
+  },
+
+  supports(): boolean {
+    return true;
+  },
+
+  async close(): Promise<void> {},
 
   alloc(rows: number, cols: number, dtype: DType): Matrix {
     return zeros(rows, cols, dtype);
@@ -163,6 +171,14 @@ export const jsBackend: Backend = {
     }
   },
 };
+
+/**
+ * The backend that computes `dtype` matrices for `backend`: itself when it supports them,
+ * else the JS backend (float64 on the WebAssembly backend). The one place a dtype is routed.
+ */
+export function backendFor(backend: Backend, dtype: DType): Backend {
+  return backend.supports(dtype) ? backend : jsBackend;
+}
 
 type Values = Float32Array | Float64Array;
 

@@ -1,5 +1,5 @@
 import type { Backend } from '../linalg/backend.js';
-import { jsBackend } from '../linalg/js-backend.js';
+import { backendFor, jsBackend } from '../linalg/js-backend.js';
 import { assertShape, dtypeOf, type DType, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
@@ -13,7 +13,10 @@ import { initialize } from './init.js';
 
 /** Where and in what precision a model computes. */
 export interface ModelOptions {
-  /** The kernels (default: the plain TypeScript backend). */
+  /**
+   * The kernels (default: the plain TypeScript backend). A backend that does not support
+   * `dtype` (float64 on the WebAssembly one) hands the model to the TypeScript backend.
+   */
   backend?: Backend;
   /** float32 for training, float64 for gradient checks (default float32). */
   dtype?: DType;
@@ -70,8 +73,8 @@ export class RecLinkNet {
 
   constructor(config: Partial<RecLinkConfig> = {}, options: ModelOptions = {}) {
     this.config = resolveConfig(config);
-    this.backend = options.backend ?? jsBackend;
     this.dtype = options.dtype ?? 'float32';
+    this.backend = backendFor(options.backend ?? jsBackend, this.dtype);
     const { inputSize: d, hiddenSize: h, linkBias, outputActivation, cycles } = this.config;
     const r = linkWidth(this.config);
     const shared = options.parameterValues;

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Matrix } from '../linalg/matrix.js';
-import { WasmBackend } from '../linalg/wasm/wasm-backend.js';
+import { wasmBackendOf, type WasmBackend } from '../linalg/wasm/wasm-backend.js';
 import { BatchMatrix } from '../nn/batch-matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import type { LossReduction } from '../nn/loss.js';
@@ -76,8 +76,8 @@ export class DataParallel implements GradientSource {
    * WebAssembly backend (its other threads are the replicas).
    */
   static async start(net: RecLinkNet, threads: number, options: DataParallelOptions = {}): Promise<DataParallel> {
-    const backend = net.backend;
-    if (!(backend instanceof WasmBackend) || backend.threads !== 1 || net.dtype !== 'float32') {
+    const backend = wasmBackendOf(net.backend);
+    if (backend === null || backend.threads !== 1 || net.dtype !== 'float32') {
       throw new ReclinkError('data-parallel training needs a float32 model on a one-thread WebAssembly backend', 2);
     }
     if (!Number.isInteger(threads) || threads < 1) throw new ReclinkError(`threads is ${threads}, expected a positive integer`, 2);

@@ -6,7 +6,7 @@ import { fileError } from '../../io/fs-errors.js';
 import type { Backend } from '../../linalg/backend.js';
 import { RecLinkNet } from '../../model/reclink-net.js';
 import { resolveTrainingSettings } from '../../train/settings.js';
-import { addBackendFlags, backendOf, releaseBackend, resolveBackendSettings, type BackendSettings } from '../backend-flags.js';
+import { addBackendFlags, backendOf, resolveBackendSettings, type BackendSettings } from '../backend-flags.js';
 import { print } from '../output.js';
 import { progressMode } from '../progress.js';
 import { loadRunCheckpoint, readRunConfig } from '../run-checkpoint.js';
@@ -43,7 +43,7 @@ export function registerTrain(program: Command): void {
         if (options.json) print(JSON.stringify({ event: 'result', ...summary }));
         else print(...resultLines(summary, plan.data.normalizer.kind !== 'none'));
       } finally {
-        await releaseBackend(backend);
+        await backend.close();
       }
     });
 }

@@ -1,3 +1,4 @@
+import { ReclinkError } from '../../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { WasmHeap } from './heap.js';
 
@@ -19,6 +20,7 @@ export class Staging {
     const own = this.heap.addressOf(data);
     this.staged[slot] = own < 0;
     if (own >= 0) return own;
+    if (data instanceof Float64Array) throw new ReclinkError('the wasm kernels compute on float32 matrices, got a float64 one: give float64 matrices the js backend');
     const count = m.rows * m.cols;
     const at = this.reserve(slot, count);
     this.heap.view(at, count).set(data.subarray(0, count));

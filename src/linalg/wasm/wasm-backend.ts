@@ -1,5 +1,4 @@
-import { denseBackward as denseBackwardOn, denseForward as denseForwardOn, type ActivationName, type AdamHyper, type AdamStepScalars, type Backend, type SgdHyper } from '../backend.js';
-import { jsBackend } from '../js-backend.js';
+import type { ActivationName, AdamHyper, AdamStepScalars, Backend, BackendDescription, SgdHyper } from '../backend.js';
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
 import { WasmHeap } from './heap.js';
@@ -68,6 +67,11 @@ export interface MemoryRegion {
   end: number;
 }
 
+/** `backend` as the WebAssembly backend (its memory, module and regions), or null when it is another. */
+export function wasmBackendOf(backend: Backend): WasmBackend | null {
+  return backend instanceof WasmBackend ? backend : null;
+}
+
 /**
  * A one-thread backend on another backend's memory (in a worker thread, say), allocating
  * only inside `region`, which that backend set aside with `reserveRegion` (`name` says
@@ -84,11 +88,11 @@ export function attachWasmBackend(module: WebAssembly.Module, memory: WebAssembl
 
 /**
  * The WebAssembly SIMD backend: float32 kernels in AssemblyScript (`assembly/`), on
- * storage in one shared WebAssembly memory. Float64 matrices are computed by the JS
- * backend; float32 matrices from elsewhere are copied in (and results out) per call.
+ * storage in one shared WebAssembly memory. It supports float32 only (`backendFor` gives a
+ * float64 model the JS backend); float32 matrices from elsewhere are copied in (and results
+ * out) per call.
  */
 export class WasmBackend implements Backend {
-  readonly name = 'wasm';
   private readonly staging: Staging;
 
   /** Use `createWasmBackend` or `attachWasmBackend`. */
@@ -102,6 +106,14 @@ export class WasmBackend implements Backend {
     private threadCount: number,
   ) {
     this.staging = new Staging(heap);
+  }
+
+  describe(): BackendDescription {
+    return { name: 'wasm', kernels: 'WebAssembly SIMD', threads: this.threadCount };
+  }
+
+  supports(dtype: DType): boolean {
+    return dtype === 'float32';
   }
 
   /** Threads sharing each large kernel, the calling one included. */
@@ -142,18 +154,16 @@ export class WasmBackend implements Backend {
   }
 
   alloc(rows: number, cols: number, dtype: DType): Matrix {
-    if (dtype === 'float64') return jsBackend.alloc(rows, cols, dtype);
+    if (dtype !== 'float32') throw new ReclinkError(`the wasm backend computes float32 matrices, asked for a ${dtype} one: give a ${dtype} model the js backend`);
     return { rows, cols, data: this.heap.allocateFloats(rows * cols) };
   }
 
   matmulABt(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
-    if (anyFloat64(a, b, c)) return jsBackend.matmulABt(a, b, c, accumulate);
     this.kernels.matmulABt(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.rows, a.cols, accumulate);
     this.out(c, 2);
   }
 
   denseForward(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void {
-    if (anyFloat64(x, w, bias, a) || anyFloat64(z)) return denseForwardOn(jsBackend, x, w, bias, f, a, z);
     const pb = bias ? this.in(bias, 4) : 0;
     this.kernels.denseForward(this.in(x, 0), this.in(w, 1), pb, ACTIVATION_CODES[f], this.in(a, 2), this.in(z, 3), x.rows, w.rows, x.cols);
     this.out(a, 2);
@@ -161,9 +171,6 @@ export class WasmBackend implements Backend {
   }
 
   denseBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void {
-    if (anyFloat64(a, z, gradZ, delta) || anyFloat64(x, w, gradW, gradB) || anyFloat64(gradX)) {
-      return denseBackwardOn(jsBackend, f, a, z, gradZ, delta, x, w, gradW, gradB, gradX);
-    }
     const pgb = gradB ? this.in(gradB, 7) : 0;
     const pgx = gradX ? this.in(gradX, 8) : 0;
     const pa = this.in(a, 0), pz = this.in(z, 1), pg = this.in(gradZ, 2), pd = this.in(delta, 3);
@@ -176,66 +183,55 @@ export class WasmBackend implements Backend {
   }
 
   matmulAtB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
-    if (anyFloat64(a, b, c)) return jsBackend.matmulAtB(a, b, c, accumulate);
     this.kernels.matmulAtB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.cols, b.cols, a.rows, accumulate, this.partials(c));
     this.out(c, 2);
   }
 
   matmulAB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void {
-    if (anyFloat64(a, b, c)) return jsBackend.matmulAB(a, b, c, accumulate);
     this.kernels.matmulAB(this.in(a, 0), this.in(b, 1), this.in(c, 2), a.rows, b.cols, a.cols, accumulate);
     this.out(c, 2);
   }
 
   addRowVector(c: Matrix, bias: Matrix): void {
-    if (anyFloat64(c, bias)) return jsBackend.addRowVector(c, bias);
     this.kernels.addRowVector(this.in(c, 0), this.in(bias, 1), c.rows, c.cols);
     this.out(c, 0);
   }
 
   addColumnSums(a: Matrix, out: Matrix): void {
-    if (anyFloat64(a, out)) return jsBackend.addColumnSums(a, out);
     this.kernels.addColumnSums(this.in(a, 0), this.in(out, 1), a.rows, a.cols);
     this.out(out, 1);
   }
 
   gatherColumns(src: Matrix, stride: number, out: Matrix): void {
-    if (anyFloat64(src, out)) return jsBackend.gatherColumns(src, stride, out);
     this.kernels.gatherColumns(this.in(src, 0), src.cols, stride, this.in(out, 1), out.rows, out.cols);
     this.out(out, 1);
   }
 
   scatterAddColumns(src: Matrix, stride: number, dst: Matrix): void {
-    if (anyFloat64(src, dst)) return jsBackend.scatterAddColumns(src, stride, dst);
     this.kernels.scatterAddColumns(this.in(src, 0), src.rows, src.cols, stride, this.in(dst, 1), dst.cols);
     this.out(dst, 1);
   }
 
   activate(f: ActivationName, a: Matrix, z: Matrix): void {
-    if (anyFloat64(a, z)) return jsBackend.activate(f, a, z);
     this.kernels.activate(ACTIVATION_CODES[f], this.in(a, 0), this.in(z, 1), size(z));
     this.out(z, 1);
   }
 
   activationBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix): void {
-    if (anyFloat64(a, z, gradZ, delta)) return jsBackend.activationBackward(f, a, z, gradZ, delta);
     this.kernels.activationBackward(ACTIVATION_CODES[f], this.in(a, 0), this.in(z, 1), this.in(gradZ, 2), this.in(delta, 3), size(delta));
     this.out(delta, 3);
   }
 
   add(a: Matrix, b: Matrix, c: Matrix): void {
-    if (anyFloat64(a, b, c)) return jsBackend.add(a, b, c);
     this.kernels.add(this.in(a, 0), this.in(b, 1), this.in(c, 2), size(c));
     this.out(c, 2);
   }
 
   squaredError(y: Matrix, target: Matrix): number {
-    if (anyFloat64(y, target)) return jsBackend.squaredError(y, target);
     return this.kernels.squaredError(this.in(y, 0), this.in(target, 1), size(y));
   }
 
   squaredErrorGradient(y: Matrix, target: Matrix, scale: number, grad: Matrix): void {
-    if (anyFloat64(y, target, grad)) return jsBackend.squaredErrorGradient(y, target, scale, grad);
     this.kernels.squaredErrorGradient(this.in(y, 0), this.in(target, 1), scale, this.in(grad, 2), size(grad));
     this.out(grad, 2);
   }
@@ -248,18 +244,15 @@ export class WasmBackend implements Backend {
   }
 
   sumOfSquares(m: Matrix): number {
-    if (anyFloat64(m)) return jsBackend.sumOfSquares(m);
     return this.kernels.sumOfSquares(this.in(m, 0), size(m));
   }
 
   scale(m: Matrix, s: number): void {
-    if (anyFloat64(m)) return jsBackend.scale(m, s);
     this.kernels.scale(this.in(m, 0), s, size(m));
     this.out(m, 0);
   }
 
   sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void {
-    if (anyFloat64(value, grad, velocity)) return jsBackend.sgdUpdate(value, grad, velocity, h);
     const b = velocity ? this.in(velocity, 2) : 0;
     this.kernels.sgd(this.in(value, 0), this.in(grad, 1), b, size(value), h.lr, h.weightDecay, h.momentum, h.dampening, h.nesterov, h.firstStep);
     this.out(value, 0);
@@ -267,7 +260,6 @@ export class WasmBackend implements Backend {
   }
 
   adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper, s: AdamStepScalars): void {
-    if (anyFloat64(value, grad, m, v)) return jsBackend.adamUpdate(value, grad, m, v, h, s);
     const pw = this.in(value, 0), pg = this.in(grad, 1), pm = this.in(m, 2), pv = this.in(v, 3);
     this.kernels.adam(pw, pg, pm, pv, size(value), s.coupledDecay, s.shrink, h.beta1, h.beta2, h.eps, s.stepSize, s.sqrtCorrection2);
     this.out(value, 0);
@@ -289,14 +281,6 @@ export class WasmBackend implements Backend {
   private out(m: Matrix, slot: number): void {
     this.staging.writeBack(m, slot);
   }
-}
-
-function anyFloat64(a: Matrix | null, b: Matrix | null = null, c: Matrix | null = null, d: Matrix | null = null): boolean {
-  return isFloat64(a) || isFloat64(b) || isFloat64(c) || isFloat64(d);
-}
-
-function isFloat64(m: Matrix | null): boolean {
-  return m !== null && m.data instanceof Float64Array;
 }
 
 function size(m: Matrix): number {
