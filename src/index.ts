@@ -25,6 +25,7 @@ export { RecLinkNet, type ModelOptions, type GradientResult } from './model/recl
 export { traceModel, type Trace } from './model/trace.js';
 export { summarize, formatSummary, type ModelSummary, type SummaryRow } from './model/summary.js';
 export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
+export { checkLayer, type LayerUnderCheck, type LayerCheckOptions, type LayerTensorCheck } from './reference/layer-check.js';
 // Data.
 export { resampleArea, type ImageSize } from './data/resample.js';
 export { fitImages, type ImageFit } from './data/image-fit.js';

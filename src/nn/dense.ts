@@ -1,5 +1,5 @@
 import { denseBackward, denseForward, type ActivationName, type Backend } from '../linalg/backend.js';
-import type { DType, Matrix } from '../linalg/matrix.js';
+import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import type { Parameter } from './parameter.js';
 import { ReclinkError } from '../errors.js';
@@ -61,11 +61,16 @@ export class Dense {
     return z;
   }
 
-  /** δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given). */
+  /**
+   * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given).
+   * G_Z is N × out and G_X N × in, for the N rows of the last forward pass.
+   */
   backward(gradZ: Matrix, gradX: Matrix | null): void {
     const x = this.cachedX;
     if (x === null) throw new ReclinkError(`${this.weight.name}: backward called before forward, expected a forward pass first`);
     const n = x.rows;
+    assertShape(gradZ, n, this.outFeatures, `the output gradient of ${this.weight.name}`);
+    if (gradX) assertShape(gradX, n, this.inFeatures, `the input gradient of ${this.weight.name}`);
     const delta = this.deltaBuffer.view(n);
     const a = this.aBuffer.view(n);
     const z = this.zBuffer.view(n);

@@ -1,5 +1,5 @@
 import type { Backend } from '../linalg/backend.js';
-import type { DType, Matrix } from '../linalg/matrix.js';
+import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 
 /**
@@ -24,15 +24,18 @@ export class LinkSelect {
     this.outBuffer = new BatchMatrix(backend, this.outFeatures, dtype);
   }
 
-  /** X_red = X K. */
+  /** X_red = X K, for X of N × inFeatures. */
   forward(x: Matrix): Matrix {
+    assertShape(x, x.rows, this.inFeatures, 'the input of the link selection');
     const out = this.outBuffer.view(x.rows);
     this.backend.gatherColumns(x, this.stride, out);
     return out;
   }
 
-  /** G_X += G_red Kᵀ. */
+  /** G_X += G_red Kᵀ, for G_red of N × outFeatures and G_X of N × inFeatures. */
   backward(gradRed: Matrix, gradX: Matrix): void {
+    assertShape(gradRed, gradRed.rows, this.outFeatures, 'the output gradient of the link selection');
+    assertShape(gradX, gradRed.rows, this.inFeatures, 'the input gradient of the link selection');
     this.backend.scatterAddColumns(gradRed, this.stride, gradX);
   }
 }

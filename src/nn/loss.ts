@@ -1,5 +1,5 @@
 import type { Backend } from '../linalg/backend.js';
-import type { Matrix } from '../linalg/matrix.js';
+import { assertShape, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 
 /** `sum`: the exercise's sum-squared error; `mean`: divided by N·D, as PyTorch's MSELoss. */
@@ -24,11 +24,14 @@ export class SquaredError {
    * or the whole batch's when Y holds a slice of it (a sum does not use it).
    */
   forward(y: Matrix, target: Matrix, batchRows = y.rows): number {
+    assertShape(target, y.rows, y.cols, 'the target of the loss');
     return this.backend.squaredError(y, target) * this.scale(y, batchRows);
   }
 
   /** G_Y = 2 (Y − X) · scale, written (not added) into `gradY`: the loss is the graph's root. */
   backward(y: Matrix, target: Matrix, gradY: Matrix, batchRows = y.rows): void {
+    assertShape(target, y.rows, y.cols, 'the target of the loss');
+    assertShape(gradY, y.rows, y.cols, 'the output gradient of the loss');
     this.backend.squaredErrorGradient(y, target, 2 * this.scale(y, batchRows), gradY);
   }
 

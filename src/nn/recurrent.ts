@@ -1,5 +1,5 @@
 import type { ActivationName, Backend } from '../linalg/backend.js';
-import type { DType, Matrix } from '../linalg/matrix.js';
+import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import { Dense } from './dense.js';
 import type { Parameter } from './parameter.js';
@@ -54,6 +54,7 @@ export class Recurrent {
 
   /** Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). */
   backward(gradZRec: Matrix, gradZIn: Matrix): void {
+    assertShape(gradZIn, gradZRec.rows, gradZRec.cols, 'the input gradient of the recurrent layer'); // G_Z_rec is checked by the last cell
     let gradZ = gradZRec;
     for (let t = this.cycles - 1; t >= 0; t--) {
       const gradU = this.gradInputBuffers[t].view(gradZRec.rows);
