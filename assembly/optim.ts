@@ -1,5 +1,6 @@
-// The optimizer updates of src/linalg/backend.ts (PyTorch's SGD and Adam), over a range of
-// elements so that threads can share a parameter.
+// The optimizers' element-wise kernels, float32 SIMD: `sgd` runs the rule of src/train/sgd.ts
+// (PyTorch's SGD), `adam` that of src/train/adam.ts (Adam, AdamW), over a range of elements so
+// that threads can share a parameter.
 import { madd, storeLanes } from './lanes';
 
 /**

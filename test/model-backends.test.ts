@@ -39,7 +39,7 @@ function sgdSteps(net: RecLinkNet, x: Matrix, steps: number): Float64Array[] {
   for (let step = 0; step < steps; step++) {
     net.computeGradients(x, 'mean');
     for (const p of net.parameters) {
-      net.backend.sgdUpdate(p.value, p.grad, null, { lr: 0.5, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: step === 0 });
+      net.backend.sgdUpdate(p.value, p.grad, null, 0.5, 0, 0, 0, false, step === 0);
     }
   }
   return net.parameters.map((p) => Float64Array.from(p.value.data));

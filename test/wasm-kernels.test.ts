@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adamStepScalars, denseBackward, denseForward, type ActivationName, type AdamHyper, type Backend } from '../src/linalg/backend.js';
+import { denseBackward, denseForward, type ActivationName, type Backend } from '../src/linalg/backend.js';
+import { adamStepScalars } from '../src/train/adam.js';
 import { backendFor, jsBackend } from '../src/linalg/js-backend.js';
 import { ReclinkError } from '../src/errors.js';
 import { clone, type Matrix } from '../src/linalg/matrix.js';
@@ -157,7 +158,7 @@ type MethodCase = {
 
 function methodCases(rows: number, cols: number): MethodCase[] {
   const activations: ActivationName[] = ['relu', 'sigmoid', 'identity'];
-  const sgdHyper = { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: true, firstStep: false };
+  const [lr, weightDecay, momentum, dampening] = [0.1, 0.01, 0.9, 0.1];
   return [
     { name: 'addRowVector', run: (be, mk) => { const c = mk(rows, cols); be.addRowVector(c, mk(1, cols)); return [c]; } },
     { name: 'addColumnSums', run: (be, mk) => { const o = mk(1, cols); be.addColumnSums(mk(rows, cols), o); return [o]; } },
@@ -194,18 +195,18 @@ function methodCases(rows: number, cols: number): MethodCase[] {
     { name: 'sumOfSquares', run: (be, mk) => be.sumOfSquares(mk(rows, cols)) },
     { name: 'scale', run: (be, mk) => { const m = mk(rows, cols); be.scale(m, -1.5); return [m]; } },
     { name: 'zero', run: (be, mk) => { const m = mk(rows, cols); be.zero(m); return [m]; } },
-    { name: 'sgdUpdate', run: (be, mk) => { const w = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), null, { ...sgdHyper, momentum: 0 }); return [w]; } },
+    { name: 'sgdUpdate', run: (be, mk) => { const w = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), null, lr, weightDecay, 0, dampening, true, false); return [w]; } },
     ...[true, false].flatMap((nesterov) => [true, false].map((firstStep) => ({
       name: `sgdUpdate momentum nesterov=${nesterov} first=${firstStep}`,
-      run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const w = mk(rows, cols), b = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), b, { ...sgdHyper, nesterov, firstStep }); return [w, b]; },
+      run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const w = mk(rows, cols), b = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), b, lr, weightDecay, momentum, dampening, nesterov, firstStep); return [w, b]; },
     }))),
     ...[true, false].map((decoupled) => ({
       name: `adamUpdate decoupled=${decoupled}`,
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
         const w = mk(rows, cols), m = mk(rows, cols), v = mk(rows, cols);
         v.data.forEach((x, i) => (v.data[i] = Math.abs(x)));
-        const h: AdamHyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 };
-        be.adamUpdate(w, mk(rows, cols), m, v, h, adamStepScalars(h));
+        const s = adamStepScalars({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 });
+        be.adamUpdate(w, mk(rows, cols), m, v, s.coupledDecay, s.shrink, 0.9, 0.999, 1e-8, s.stepSize, s.sqrtCorrection2);
         return [w, m, v];
       },
     })),

@@ -1,4 +1,4 @@
-import type { Backend, SgdHyper } from '../linalg/backend.js';
+import type { Backend } from '../linalg/backend.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
 import type { GradientSource } from '../train/gradient-source.js';
@@ -13,7 +13,6 @@ export interface Runner {
   prepare?(): Promise<void>;
 }
 
-const SGD: SgdHyper = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true };
 
 /**
  * reclink on `backend`, the batch allocated by the backend as a training loop holds it;
@@ -28,7 +27,7 @@ export function reclinkRunner(backend: Backend, batch: number, gradients: Gradie
   return {
     train() {
       source.computeGradients(x, 'mean');
-      for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, SGD);
+      for (const p of net.parameters) backend.sgdUpdate(p.value, p.grad, null, 1e-3, 0, 0, 0, false, true); // plain SGD, lr 1e-3
     },
     infer: gradients
       ? null

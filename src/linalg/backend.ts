@@ -53,13 +53,16 @@ export interface Backend {
   sumOfSquares(m: Matrix): number;
   /** M ·= s, element-wise (for gradient clipping). */
   scale(m: Matrix, s: number): void;
-  /** One SGD update of a parameter, PyTorch's rule (see `SgdHyper`). */
-  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void;
   /**
-   * One Adam or AdamW update of a parameter, PyTorch's rule (see `AdamHyper`); `s` is
-   * `adamStepScalars(h)`, computed once per optimizer step for all its parameters.
+   * One SGD step on a parameter, with momentum when `velocity` (its buffer) is given: the
+   * rule, its symbols and its documentation are `Sgd`'s (src/train/sgd.ts).
    */
-  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper, s: AdamStepScalars): void;
+  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, lr: number, weightDecay: number, momentum: number, dampening: number, nesterov: boolean, firstStep: boolean): void;
+  /**
+   * One Adam or AdamW step on a parameter with moments `m` and `v`, given the step's scalars
+   * (`adamStepScalars`): the rule and its documentation are `AdamFamily`'s (src/train/adam.ts).
+   */
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, coupledDecay: number, shrink: number, beta1: number, beta2: number, eps: number, stepSize: number, sqrtCorrection2: number): void;
   /** Optional, fused `denseForward` (see that function): one call instead of three. */
   denseForward?(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void;
   /** Optional, fused `denseBackward` (see that function): one call instead of four. */
@@ -97,63 +100,4 @@ export function denseBackward(backend: Backend, f: ActivationName, a: Matrix, z:
   backend.matmulAtB(delta, x, gradW, true);
   if (gradB) backend.addColumnSums(delta, gradB);
   if (gradX) backend.matmulAB(delta, w, gradX, true);
-}
-
-/**
- * `torch.optim.SGD`, for a weight w with gradient ∇:
- *
- *     g = ∇ + λ w
- *     b = g on the first step, else b = μ b + (1 − dampening) g     (when μ > 0)
- *     g = g + μ b (Nesterov) or g = b                               (when μ > 0)
- *     w = w − lr g
- */
-export interface SgdHyper {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  /** True on the first update: the momentum buffer starts as g. */
-  firstStep: boolean;
-}
-
-/**
- * `torch.optim.Adam` (`decoupled`: `AdamW`), at step t ≥ 1:
- *
- *     g = ∇ + λ w (Adam)        or   w = w (1 − lr λ) (AdamW)
- *     m = β₁ m + (1 − β₁) g      v = β₂ v + (1 − β₂) g²
- *     w = w − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
- */
-export interface AdamHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  decoupled: boolean;
-  /** t, counted from 1. */
-  step: number;
-}
-
-/** The scalars of one Adam step, shared by every element (see `AdamHyper`). */
-export interface AdamStepScalars {
-  /** lr / (1 − β₁ᵗ). */
-  stepSize: number;
-  /** √(1 − β₂ᵗ). */
-  sqrtCorrection2: number;
-  /** 1 − lr λ for AdamW, else 1. */
-  shrink: number;
-  /** λ for Adam (added to the gradient), else 0. */
-  coupledDecay: number;
-}
-
-/** The scalars of step `h.step` of Adam or AdamW. */
-export function adamStepScalars(h: AdamHyper): AdamStepScalars {
-  const { lr, beta1, beta2, weightDecay, decoupled, step } = h;
-  return {
-    stepSize: lr / (1 - beta1 ** step),
-    sqrtCorrection2: Math.sqrt(1 - beta2 ** step),
-    shrink: decoupled ? 1 - lr * weightDecay : 1,
-    coupledDecay: decoupled ? 0 : weightDecay,
-  };
 }

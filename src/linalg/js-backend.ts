@@ -145,9 +145,8 @@ export const jsBackend: Backend = {
     for (let i = 0; i < M.length; i++) M[i] *= s;
   },
 
-  sgdUpdate(value, grad, velocity, h) {
+  sgdUpdate(value, grad, velocity, lr, wd, mu, dampening, nesterov, firstStep) {
     const W = value.data, G = grad.data, B = velocity?.data;
-    const { lr, momentum: mu, dampening, weightDecay: wd, nesterov, firstStep } = h;
     for (let i = 0; i < W.length; i++) {
       let g = G[i] + wd * W[i];
       if (B) {
@@ -158,10 +157,8 @@ export const jsBackend: Backend = {
     }
   },
 
-  adamUpdate(value, grad, m, v, h, s) {
+  adamUpdate(value, grad, m, v, coupledDecay, shrink, beta1, beta2, eps, stepSize, sqrtCorrection2) {
     const W = value.data, G = grad.data, M = m.data, V = v.data;
-    const { beta1, beta2, eps } = h;
-    const { stepSize, sqrtCorrection2, shrink, coupledDecay } = s;
     for (let i = 0; i < W.length; i++) {
       const g = G[i] + coupledDecay * W[i];
       W[i] *= shrink;

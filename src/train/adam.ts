@@ -1,4 +1,3 @@
-import { adamStepScalars, type AdamHyper } from '../linalg/backend.js';
 import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
@@ -21,6 +20,41 @@ export interface AdamOptions {
 export interface AdamJson extends AdamOptions {
   kind: 'adam' | 'adamw';
   step: number;
+}
+
+/** Adam's hyperparameters, checked, at step `step` (t, counted from 1; 0 before the first). */
+interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: the weight decay shrinks w instead of adding to the gradient. */
+  decoupled: boolean;
+  step: number;
+}
+
+/** The scalars of one step, shared by every element of every parameter (see `AdamFamily`). */
+export interface AdamStepScalars {
+  /** lr / (1 − β₁ᵗ). */
+  stepSize: number;
+  /** √(1 − β₂ᵗ). */
+  sqrtCorrection2: number;
+  /** 1 − lr λ for AdamW, else 1. */
+  shrink: number;
+  /** λ for Adam (added to the gradient), else 0. */
+  coupledDecay: number;
+}
+
+/** The scalars of step `h.step` of Adam or AdamW. */
+export function adamStepScalars(h: AdamHyper): AdamStepScalars {
+  const { lr, beta1, beta2, weightDecay, decoupled, step } = h;
+  return {
+    stepSize: lr / (1 - beta1 ** step),
+    sqrtCorrection2: Math.sqrt(1 - beta2 ** step),
+    shrink: decoupled ? 1 - lr * weightDecay : 1,
+    coupledDecay: decoupled ? 0 : weightDecay,
+  };
 }
 
 /** PyTorch's defaults for Adam. */
@@ -73,9 +107,11 @@ export class AdamFamily implements Optimizer {
   step(): void {
     const { backend, parameters } = this.model;
     this.hyper.step++;
-    const scalars = adamStepScalars(this.hyper);
+    const { beta1, beta2, eps } = this.hyper;
+    const { coupledDecay, shrink, stepSize, sqrtCorrection2 } = adamStepScalars(this.hyper);
     for (let i = 0; i < parameters.length; i++) {
-      backend.adamUpdate(parameters[i].value, parameters[i].grad, this.expAvg[i], this.expAvgSq[i], this.hyper, scalars);
+      const { value, grad } = parameters[i];
+      backend.adamUpdate(value, grad, this.expAvg[i], this.expAvgSq[i], coupledDecay, shrink, beta1, beta2, eps, stepSize, sqrtCorrection2);
     }
   }
 

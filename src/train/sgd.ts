@@ -1,4 +1,3 @@
-import type { SgdHyper } from '../linalg/backend.js';
 import { dtypeOf, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
 import { checkStateHeader, stateTensorName, type Optimizer, type OptimizerState, type Trainable } from './optimizer.js';
@@ -24,6 +23,11 @@ export interface SgdOptions {
 export interface SgdJson extends SgdOptions {
   kind: 'sgd';
   step: number;
+}
+
+/** SGD's hyperparameters, checked, and whether the next step is the first (the momentum buffer starts as g). */
+interface SgdHyper extends SgdOptions {
+  firstStep: boolean;
 }
 
 /** PyTorch's defaults. */
@@ -75,8 +79,9 @@ export class Sgd implements Optimizer {
   step(): void {
     const { backend, parameters } = this.model;
     this.hyper.firstStep = this.steps === 0;
+    const { lr, weightDecay, momentum, dampening, nesterov, firstStep } = this.hyper;
     for (let i = 0; i < parameters.length; i++) {
-      backend.sgdUpdate(parameters[i].value, parameters[i].grad, this.buffers?.[i] ?? null, this.hyper);
+      backend.sgdUpdate(parameters[i].value, parameters[i].grad, this.buffers?.[i] ?? null, lr, weightDecay, momentum, dampening, nesterov, firstStep);
     }
     this.steps++;
   }

@@ -1,4 +1,4 @@
-import type { ActivationName, AdamHyper, AdamStepScalars, Backend, BackendDescription, SgdHyper } from '../backend.js';
+import type { ActivationName, Backend, BackendDescription } from '../backend.js';
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
 import { WasmHeap } from './heap.js';
@@ -252,16 +252,16 @@ export class WasmBackend implements Backend {
     this.out(m, 0);
   }
 
-  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, h: SgdHyper): void {
+  sgdUpdate(value: Matrix, grad: Matrix, velocity: Matrix | null, lr: number, weightDecay: number, momentum: number, dampening: number, nesterov: boolean, firstStep: boolean): void {
     const b = velocity ? this.in(velocity, 2) : 0;
-    this.kernels.sgd(this.in(value, 0), this.in(grad, 1), b, size(value), h.lr, h.weightDecay, h.momentum, h.dampening, h.nesterov, h.firstStep);
+    this.kernels.sgd(this.in(value, 0), this.in(grad, 1), b, size(value), lr, weightDecay, momentum, dampening, nesterov, firstStep);
     this.out(value, 0);
     if (velocity) this.out(velocity, 2);
   }
 
-  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, h: AdamHyper, s: AdamStepScalars): void {
+  adamUpdate(value: Matrix, grad: Matrix, m: Matrix, v: Matrix, coupledDecay: number, shrink: number, beta1: number, beta2: number, eps: number, stepSize: number, sqrtCorrection2: number): void {
     const pw = this.in(value, 0), pg = this.in(grad, 1), pm = this.in(m, 2), pv = this.in(v, 3);
-    this.kernels.adam(pw, pg, pm, pv, size(value), s.coupledDecay, s.shrink, h.beta1, h.beta2, h.eps, s.stepSize, s.sqrtCorrection2);
+    this.kernels.adam(pw, pg, pm, pv, size(value), coupledDecay, shrink, beta1, beta2, eps, stepSize, sqrtCorrection2);
     this.out(value, 0);
     this.out(m, 2);
     this.out(v, 3);
