@@ -2,6 +2,9 @@
 // arguments in the job block and runs the job, on this thread or split between threads.
 // Pointers are byte offsets into the shared memory; sizes count float32 elements.
 import { SIGMOID } from './elementwise';
+import {
+  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, AddColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
+} from './job-layouts';
 import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr, splits, threadCount } from './jobs';
 
 export { configure, stopWorkers, workerLoop } from './jobs';
@@ -34,9 +37,10 @@ export function matmulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, a
 export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool, partials: usize): void {
   const cost = macCost(m, n, k);
   if (partials != 0 && 2 * <i64>m * n < <i64>k * (m + n) && splits(k, 4, cost)) {
-    setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, m); setInt(4, n); setFlag(5, acc); setPtr(6, partials);
+    setPtr(GemmPartialArg.A, a); setPtr(GemmPartialArg.B, b); setPtr(GemmPartialArg.C, c); setInt(GemmPartialArg.M, m); setInt(GemmPartialArg.N, n);
+    setFlag(GemmPartialArg.Accumulate, acc); setPtr(GemmPartialArg.Partials, partials);
     run(Op.GemmPartial, k, 4, cost);
-    setPtr(0, c); setPtr(1, partials); setInt(2, m * n); setInt(3, threadCount() - 1);
+    setPtr(SumPartialsArg.C, c); setPtr(SumPartialsArg.Partials, partials); setInt(SumPartialsArg.Count, m * n); setInt(SumPartialsArg.Parts, threadCount() - 1);
     run(Op.SumPartials, m * n, 16, elementCost(m * n, threadCount()));
     return;
   }
@@ -45,7 +49,7 @@ export function matmulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
 
 /** C (+)= A·Bᵀ, with A m×k, B n×k, C m×n: dot products of their rows, four rows of C at a time. */
 export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
-  setPtr(0, a); setPtr(1, b); setPtr(2, c); setInt(3, n); setInt(4, k); setFlag(5, acc);
+  setPtr(DotArg.A, a); setPtr(DotArg.B, b); setPtr(DotArg.C, c); setInt(DotArg.N, n); setInt(DotArg.K, k); setFlag(DotArg.Accumulate, acc);
   run(Op.Dot, m, 4, macCost(m, n, k));
 }
 
@@ -55,7 +59,8 @@ export function matmulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
  * stay in the cache of the core that will read them next.
  */
 export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, z: usize, m: i32, n: i32, k: i32): void {
-  setPtr(0, x); setPtr(1, w); setPtr(2, a); setInt(3, n); setInt(4, k); setInt(5, f); setPtr(6, bias); setPtr(7, z);
+  setPtr(DenseForwardArg.X, x); setPtr(DenseForwardArg.W, w); setPtr(DenseForwardArg.A, a); setInt(DenseForwardArg.N, n); setInt(DenseForwardArg.K, k);
+  setInt(DenseForwardArg.F, f); setPtr(DenseForwardArg.Bias, bias); setPtr(DenseForwardArg.Z, z);
   run(Op.DenseForward, m, 4, macCost(m, n, k) + elementCost(m * n, f == SIGMOID ? 16 : 2));
 }
 
@@ -66,102 +71,105 @@ export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, 
  * computed.
  */
 export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize): void {
-  setInt(0, f); setPtr(1, a); setPtr(2, z); setPtr(3, gz); setPtr(4, delta); setInt(5, out);
-  setPtr(6, w); setPtr(7, gx); setInt(8, inputs);
+  setInt(DeltaInputGradientArg.F, f); setPtr(DeltaInputGradientArg.A, a); setPtr(DeltaInputGradientArg.Z, z); setPtr(DeltaInputGradientArg.GradZ, gz);
+  setPtr(DeltaInputGradientArg.Delta, delta); setInt(DeltaInputGradientArg.Out, out); setPtr(DeltaInputGradientArg.W, w);
+  setPtr(DeltaInputGradientArg.GradX, gx); setInt(DeltaInputGradientArg.Inputs, inputs);
   run(Op.DeltaInputGradient, m, 4, elementCost(m * out, 1) + (gx != 0 ? macCost(m, inputs, out) : 0));
   matmulAtB(delta, x, gw, out, inputs, m, true, partials);
   if (gb != 0) addColumnSums(delta, gb, m, out);
 }
 
 function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
-  setPtr(0, a); setPtr(1, aRow); setPtr(2, aCol); setPtr(3, b); setPtr(4, c); setInt(5, n); setInt(6, k); setFlag(7, acc);
+  setPtr(GemmArg.A, a); setPtr(GemmArg.ARow, aRow); setPtr(GemmArg.ACol, aCol); setPtr(GemmArg.B, b); setPtr(GemmArg.C, c);
+  setInt(GemmArg.N, n); setInt(GemmArg.K, k); setFlag(GemmArg.Accumulate, acc);
   run(Op.Gemm, m, 4, macCost(m, n, k));
 }
 
 /** C[i, :] += bias for every row of the rows × cols matrix C. */
 export function addRowVector(c: usize, bias: usize, rows: i32, cols: i32): void {
-  setPtr(0, c); setPtr(1, bias); setInt(2, cols);
+  setPtr(AddRowVectorArg.C, c); setPtr(AddRowVectorArg.Bias, bias); setInt(AddRowVectorArg.Cols, cols);
   run(Op.AddRowVector, rows, 1, elementCost(rows, cols));
 }
 
 /** out[j] += Σ_i A[i, j] for the rows × cols matrix A. */
 export function addColumnSums(a: usize, out: usize, rows: i32, cols: i32): void {
-  setPtr(0, a); setPtr(1, out); setInt(2, rows); setInt(3, cols);
+  setPtr(AddColumnSumsArg.A, a); setPtr(AddColumnSumsArg.Out, out); setInt(AddColumnSumsArg.Rows, rows); setInt(AddColumnSumsArg.Cols, cols);
   run(Op.AddColumnSums, cols, 16, elementCost(rows, cols));
 }
 
 /** out[i, j] = src[i, stride·j], for out rows × cols and src rows × srcCols. */
 export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize, rows: i32, cols: i32): void {
-  setPtr(0, src); setInt(1, srcCols); setInt(2, stride); setPtr(3, out); setInt(4, cols);
+  setPtr(GatherArg.Src, src); setInt(GatherArg.SrcCols, srcCols); setInt(GatherArg.Stride, stride); setPtr(GatherArg.Out, out); setInt(GatherArg.Cols, cols);
   run(Op.Gather, rows, 1, elementCost(rows, cols));
 }
 
 /** dst[i, stride·j] += src[i, j], for src rows × cols and dst rows × dstCols. */
 export function scatterAddColumns(src: usize, rows: i32, cols: i32, stride: i32, dst: usize, dstCols: i32): void {
-  setPtr(0, src); setInt(1, cols); setInt(2, stride); setPtr(3, dst); setInt(4, dstCols);
+  setPtr(ScatterArg.Src, src); setInt(ScatterArg.Cols, cols); setInt(ScatterArg.Stride, stride); setPtr(ScatterArg.Dst, dst); setInt(ScatterArg.DstCols, dstCols);
   run(Op.Scatter, rows, 1, elementCost(rows, cols));
 }
 
 /** M = 0 over `count` elements. */
 export function zero(m: usize, count: i32): void {
-  setPtr(0, m);
+  setPtr(ZeroArg.M, m);
   run(Op.Zero, count, 16, elementCost(count, 1));
 }
 
 /** Z = f(A) over `count` elements (f: 0 ReLU, 1 sigmoid, 2 identity). */
 export function activate(f: i32, a: usize, z: usize, count: i32): void {
-  setInt(0, f); setPtr(1, a); setPtr(2, z);
+  setInt(ActivateArg.F, f); setPtr(ActivateArg.A, a); setPtr(ActivateArg.Z, z);
   run(Op.Activate, count, 16, elementCost(count, f == SIGMOID ? 16 : 1));
 }
 
 /** δ = G ⊙ f'(A) over `count` elements. */
 export function activationBackward(f: i32, a: usize, z: usize, g: usize, d: usize, count: i32): void {
-  setInt(0, f); setPtr(1, a); setPtr(2, z); setPtr(3, g); setPtr(4, d);
+  setInt(ActivationBackwardArg.F, f); setPtr(ActivationBackwardArg.A, a); setPtr(ActivationBackwardArg.Z, z); setPtr(ActivationBackwardArg.GradZ, g);
+  setPtr(ActivationBackwardArg.Delta, d);
   run(Op.ActivationBackward, count, 16, elementCost(count, 1));
 }
 
 /** C = A + B over `count` elements. */
 export function add(a: usize, b: usize, c: usize, count: i32): void {
-  setPtr(0, a); setPtr(1, b); setPtr(2, c);
+  setPtr(AddArg.A, a); setPtr(AddArg.B, b); setPtr(AddArg.C, c);
   run(Op.Add, count, 16, elementCost(count, 1));
 }
 
 /** M ·= s over `count` elements. */
 export function scale(m: usize, s: f64, count: i32): void {
-  setPtr(0, m); setFloat(0, s);
+  setPtr(ScaleArg.M, m); setFloat(ScaleFloat.S, s);
   run(Op.Scale, count, 16, elementCost(count, 1));
 }
 
 /** Σ (Y − T)² over `count` elements. */
 export function squaredError(y: usize, t: usize, count: i32): f64 {
-  setPtr(0, y); setPtr(1, t);
+  setPtr(SquaredErrorArg.Y, y); setPtr(SquaredErrorArg.T, t);
   return run(Op.SquaredError, count, 16, elementCost(count, 1));
 }
 
 /** G = s · (Y − T) over `count` elements. */
 export function squaredErrorGradient(y: usize, t: usize, s: f64, g: usize, count: i32): void {
-  setPtr(0, y); setPtr(1, t); setPtr(2, g); setFloat(0, s);
+  setPtr(SquaredErrorGradientArg.Y, y); setPtr(SquaredErrorGradientArg.T, t); setPtr(SquaredErrorGradientArg.G, g); setFloat(SquaredErrorGradientFloat.S, s);
   run(Op.SquaredErrorGradient, count, 16, elementCost(count, 1));
 }
 
 /** Σ M² over `count` elements. */
 export function sumOfSquares(m: usize, count: i32): f64 {
-  setPtr(0, m);
+  setPtr(SumOfSquaresArg.M, m);
   return run(Op.SumOfSquares, count, 16, elementCost(count, 1));
 }
 
 /** One SGD update of `count` weights (b = 0: no momentum buffer). */
 export function sgd(w: usize, g: usize, b: usize, count: i32, lr: f64, decay: f64, momentum: f64, dampening: f64, nesterov: bool, first: bool): void {
-  setPtr(0, w); setPtr(1, g); setPtr(2, b); setFlag(3, nesterov); setFlag(4, first);
-  setFloat(0, lr); setFloat(1, decay); setFloat(2, momentum); setFloat(3, dampening);
+  setPtr(SgdArg.W, w); setPtr(SgdArg.G, g); setPtr(SgdArg.B, b); setFlag(SgdArg.Nesterov, nesterov); setFlag(SgdArg.First, first);
+  setFloat(SgdFloat.Lr, lr); setFloat(SgdFloat.Decay, decay); setFloat(SgdFloat.Momentum, momentum); setFloat(SgdFloat.Dampening, dampening);
   run(Op.Sgd, count, 16, elementCost(count, 2));
 }
 
 /** One Adam update of `count` weights; the step's scalars are computed by the caller. */
 export function adam(w: usize, g: usize, m: usize, v: usize, count: i32, decay: f64, shrink: f64, beta1: f64, beta2: f64, eps: f64, stepSize: f64, sqrtCorrection2: f64): void {
-  setPtr(0, w); setPtr(1, g); setPtr(2, m); setPtr(3, v);
-  setFloat(0, decay); setFloat(1, shrink); setFloat(2, beta1); setFloat(3, beta2);
-  setFloat(4, eps); setFloat(5, stepSize); setFloat(6, sqrtCorrection2);
+  setPtr(AdamArg.W, w); setPtr(AdamArg.G, g); setPtr(AdamArg.M, m); setPtr(AdamArg.V, v);
+  setFloat(AdamFloat.Decay, decay); setFloat(AdamFloat.Shrink, shrink); setFloat(AdamFloat.Beta1, beta1); setFloat(AdamFloat.Beta2, beta2);
+  setFloat(AdamFloat.Eps, eps); setFloat(AdamFloat.StepSize, stepSize); setFloat(AdamFloat.SqrtCorrection2, sqrtCorrection2);
   run(Op.Adam, count, 16, elementCost(count, 4));
 }
 

@@ -13,6 +13,9 @@ import {
   scatterAddColumns, squaredError, squaredErrorGradient, sumOfSquares,
 } from './elementwise';
 import { adam, sgd } from './optim';
+import {
+  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, AddColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
+} from './job-layouts';
 
 /** Kernel codes of the job block. */
 export enum Op {
@@ -236,44 +239,54 @@ function runPart(part: i32, parts: i32): f64 {
   // An empty part has nothing to do, except a partial sum, which must still be zeroed.
   if (e0 >= e1 && op != Op.GemmPartial) return 0;
   switch (op) {
-    case Op.Gemm: gemmRows(ptr(0), ptr(1), ptr(2), ptr(3), ptr(4), int(5), int(6), int(7) != 0, e0, e1); break;
+    case Op.Gemm:
+      gemmRows(ptr(GemmArg.A), ptr(GemmArg.ARow), ptr(GemmArg.ACol), ptr(GemmArg.B), ptr(GemmArg.C), int(GemmArg.N), int(GemmArg.K), int(GemmArg.Accumulate) != 0, e0, e1);
+      break;
     case Op.GemmPartial: {
       // Chunk `part` of Aᵀ·B, over the rows [e0, e1) of A and B: chunk 0 into C, the others into partials.
-      const m = int(3), n = int(4);
-      const into = part == 0 ? ptr(2) : ptr(6) + (<usize>(part - 1) * m * n << 2);
-      gemmRows(ptr(0) + <usize>e0 * m * 4, 4, <usize>m << 2, ptr(1) + (<usize>e0 * n << 2), into, n, e1 - e0, part == 0 && int(5) != 0, 0, m);
+      const m = int(GemmPartialArg.M), n = int(GemmPartialArg.N);
+      const into = part == 0 ? ptr(GemmPartialArg.C) : ptr(GemmPartialArg.Partials) + (<usize>(part - 1) * m * n << 2);
+      const a = ptr(GemmPartialArg.A) + <usize>e0 * m * 4, b = ptr(GemmPartialArg.B) + (<usize>e0 * n << 2);
+      gemmRows(a, 4, <usize>m << 2, b, into, n, e1 - e0, part == 0 && int(GemmPartialArg.Accumulate) != 0, 0, m);
       break;
     }
-    case Op.SumPartials: sumPartials(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
-    case Op.Dot: dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), int(5) != 0, e0, e1); break;
-    case Op.Zero: memory.fill(ptr(0) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
+    case Op.SumPartials: sumPartials(ptr(SumPartialsArg.C), ptr(SumPartialsArg.Partials), int(SumPartialsArg.Count), int(SumPartialsArg.Parts), e0, e1); break;
+    case Op.Dot: dotRows(ptr(DotArg.A), ptr(DotArg.B), ptr(DotArg.C), int(DotArg.N), int(DotArg.K), int(DotArg.Accumulate) != 0, e0, e1); break;
+    case Op.Zero: memory.fill(ptr(ZeroArg.M) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
     case Op.DeltaInputGradient: {
       // Rows [e0, e1) of δ = G ⊙ f'(A), then of G_X += δ W (unless G_X = 0).
-      const out = int(5);
-      activationBackward(int(0), ptr(1), ptr(2), ptr(3), ptr(4), e0 * out, e1 * out);
-      if (ptr(7) != 0) gemmRows(ptr(4), <usize>out << 2, 4, ptr(6), ptr(7), int(8), out, true, e0, e1);
+      const out = int(DeltaInputGradientArg.Out), delta = ptr(DeltaInputGradientArg.Delta), gradX = ptr(DeltaInputGradientArg.GradX);
+      const a = ptr(DeltaInputGradientArg.A), z = ptr(DeltaInputGradientArg.Z), gradZ = ptr(DeltaInputGradientArg.GradZ);
+      activationBackward(int(DeltaInputGradientArg.F), a, z, gradZ, delta, e0 * out, e1 * out);
+      if (gradX != 0) gemmRows(delta, <usize>out << 2, 4, ptr(DeltaInputGradientArg.W), gradX, int(DeltaInputGradientArg.Inputs), out, true, e0, e1);
       break;
     }
     case Op.DenseForward:
-      dotRows(ptr(0), ptr(1), ptr(2), int(3), int(4), false, e0, e1);
-      biasActivate(int(5), ptr(2), ptr(6), ptr(7), int(3), e0, e1);
+      dotRows(ptr(DenseForwardArg.X), ptr(DenseForwardArg.W), ptr(DenseForwardArg.A), int(DenseForwardArg.N), int(DenseForwardArg.K), false, e0, e1);
+      biasActivate(int(DenseForwardArg.F), ptr(DenseForwardArg.A), ptr(DenseForwardArg.Bias), ptr(DenseForwardArg.Z), int(DenseForwardArg.N), e0, e1);
       break;
-    case Op.Activate: activate(int(0), ptr(1), ptr(2), e0, e1); break;
-    case Op.ActivationBackward: activationBackward(int(0), ptr(1), ptr(2), ptr(3), ptr(4), e0, e1); break;
-    case Op.Add: add(ptr(0), ptr(1), ptr(2), e0, e1); break;
-    case Op.Scale: scale(ptr(0), <f32>float(0), e0, e1); break;
-    case Op.AddRowVector: addRowVector(ptr(0), ptr(1), int(2), e0, e1); break;
-    case Op.AddColumnSums: addColumnSums(ptr(0), ptr(1), int(2), int(3), e0, e1); break;
-    case Op.Gather: gatherColumns(ptr(0), int(1), int(2), ptr(3), int(4), e0, e1); break;
-    case Op.Scatter: scatterAddColumns(ptr(0), int(1), int(2), ptr(3), int(4), e0, e1); break;
-    case Op.SquaredError: return squaredError(ptr(0), ptr(1), e0, e1);
-    case Op.SquaredErrorGradient: squaredErrorGradient(ptr(0), ptr(1), <f32>float(0), ptr(2), e0, e1); break;
-    case Op.SumOfSquares: return sumOfSquares(ptr(0), e0, e1);
+    case Op.Activate: activate(int(ActivateArg.F), ptr(ActivateArg.A), ptr(ActivateArg.Z), e0, e1); break;
+    case Op.ActivationBackward:
+      activationBackward(int(ActivationBackwardArg.F), ptr(ActivationBackwardArg.A), ptr(ActivationBackwardArg.Z), ptr(ActivationBackwardArg.GradZ), ptr(ActivationBackwardArg.Delta), e0, e1);
+      break;
+    case Op.Add: add(ptr(AddArg.A), ptr(AddArg.B), ptr(AddArg.C), e0, e1); break;
+    case Op.Scale: scale(ptr(ScaleArg.M), <f32>float(ScaleFloat.S), e0, e1); break;
+    case Op.AddRowVector: addRowVector(ptr(AddRowVectorArg.C), ptr(AddRowVectorArg.Bias), int(AddRowVectorArg.Cols), e0, e1); break;
+    case Op.AddColumnSums: addColumnSums(ptr(AddColumnSumsArg.A), ptr(AddColumnSumsArg.Out), int(AddColumnSumsArg.Rows), int(AddColumnSumsArg.Cols), e0, e1); break;
+    case Op.Gather: gatherColumns(ptr(GatherArg.Src), int(GatherArg.SrcCols), int(GatherArg.Stride), ptr(GatherArg.Out), int(GatherArg.Cols), e0, e1); break;
+    case Op.Scatter: scatterAddColumns(ptr(ScatterArg.Src), int(ScatterArg.Cols), int(ScatterArg.Stride), ptr(ScatterArg.Dst), int(ScatterArg.DstCols), e0, e1); break;
+    case Op.SquaredError: return squaredError(ptr(SquaredErrorArg.Y), ptr(SquaredErrorArg.T), e0, e1);
+    case Op.SquaredErrorGradient:
+      squaredErrorGradient(ptr(SquaredErrorGradientArg.Y), ptr(SquaredErrorGradientArg.T), <f32>float(SquaredErrorGradientFloat.S), ptr(SquaredErrorGradientArg.G), e0, e1);
+      break;
+    case Op.SumOfSquares: return sumOfSquares(ptr(SumOfSquaresArg.M), e0, e1);
     case Op.Sgd:
-      sgd(ptr(0), ptr(1), ptr(2), float(0), float(1), float(2), float(3), int(3) != 0, int(4) != 0, e0, e1);
+      sgd(ptr(SgdArg.W), ptr(SgdArg.G), ptr(SgdArg.B), float(SgdFloat.Lr), float(SgdFloat.Decay), float(SgdFloat.Momentum), float(SgdFloat.Dampening),
+        int(SgdArg.Nesterov) != 0, int(SgdArg.First) != 0, e0, e1);
       break;
     case Op.Adam:
-      adam(ptr(0), ptr(1), ptr(2), ptr(3), float(0), float(1), float(2), float(3), float(4), float(5), float(6), e0, e1);
+      adam(ptr(AdamArg.W), ptr(AdamArg.G), ptr(AdamArg.M), ptr(AdamArg.V), float(AdamFloat.Decay), float(AdamFloat.Shrink), float(AdamFloat.Beta1),
+        float(AdamFloat.Beta2), float(AdamFloat.Eps), float(AdamFloat.StepSize), float(AdamFloat.SqrtCorrection2), e0, e1);
       break;
   }
   return 0;
