@@ -2,7 +2,7 @@ import { InternalError, ReclinkError } from '../errors.js';
 import type { FloatArray, Matrix } from '../linalg/matrix.js';
 import { DEFAULT_CONFIG, resolveConfig, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet, type ModelOptions } from '../model/reclink-net.js';
-import { summarize, type SummaryRow } from '../model/summary.js';
+import { PARAMETER_LAYERS, parameterSpecs, type ParameterSpec } from '../model/parameters.js';
 import { describe } from './describe.js';
 import { inferConfig } from './infer-config.js';
 import { matrixTensor, parseSafetensors, serializeSafetensors, type SafetensorsTensor, type TensorToWrite } from './safetensors-format.js';
@@ -52,7 +52,7 @@ export interface Checkpoint {
 const FORMAT = 'reclink';
 const VERSION = '1';
 const RESERVED_KEYS = ['format', 'version', 'config'];
-const LAYERS = ['input', 'link', 'rec', 'output'];
+const LAYERS = PARAMETER_LAYERS.map((layer) => layer.name);
 
 /**
  * The bytes of a checkpoint of `net`'s weights (as float32), its config and `extras`. A
@@ -85,7 +85,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
   const config = resolveConfig({ ...checkedConfig(fields, fail), ...overrides });
 
   // Every check comes before the model is built, whose size then follows from the file's.
-  const expected = new Map(summarize(config, 1).parameters.map((row) => [row.name, fileShape(row)]));
+  const expected = new Map(parameterSpecs(config).map((p) => [p.name, fileShape(p)]));
   const extraTensors = new Map<string, Matrix>();
   for (const [name, tensor] of tensors) {
     if (expected.has(name)) continue;
@@ -97,7 +97,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
   const net = new RecLinkNet(config, modelOptions);
   for (const p of net.parameters) {
     const value = values.get(p.name);
-    if (!value) throw new InternalError(`the summary has no parameter ${p.name}`);
+    if (!value) throw new InternalError(`parameterSpecs has no parameter ${p.name}`);
     p.value.data.set(value);
   }
   const extraMetadata = isReclink ? Object.fromEntries(Object.entries(metadata).filter(([key]) => !RESERVED_KEYS.includes(key))) : metadata;
@@ -105,8 +105,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, options: Loa
 }
 
 /** A parameter's shape in the file: a weight is out × in, a bias a vector (PyTorch's shapes). */
-function fileShape(row: SummaryRow): number[] {
-  return row.name.endsWith('.bias') ? [row.shape[0]] : row.shape;
+function fileShape(p: ParameterSpec): number[] {
+  return p.kind === 'bias' ? [p.cols] : [p.rows, p.cols];
 }
 
 /** The values of parameter `name`, checked: present, of the expected shape, finite. */

@@ -1,5 +1,6 @@
 import type { Matrix } from '../linalg/matrix.js';
 import { InternalError } from '../errors.js';
+import { parameterSymbol } from '../model/parameters.js';
 
 /** The shape of a tensor, its norm and a few entries: what the derivation view prints beside an equation. */
 export interface TensorStats {
@@ -140,14 +141,9 @@ export function pairAt(fx: number, fy: number, count: number, columns: number): 
   return sample < count ? sample : null;
 }
 
-const PARAMETER_SYMBOLS: Readonly<Record<string, string>> = {
-  'input.weight': 'W_in', 'input.bias': 'b_in', 'link.weight': 'W_link', 'link.bias': 'b_link',
-  'rec.weight': 'W_rec', 'rec.bias': 'b_rec', 'output.weight': 'W_out', 'output.bias': 'b_out',
-};
-
 /** A trace name as docs/derivation.md writes it: `A_rec.2` → `A_rec(2)`, `delta_out` → `δ_out`, `grad.rec.weight` → `∂E/∂W_rec`. */
 export function tensorLabel(name: string): string {
-  if (name.startsWith('grad.')) return `∂E/∂${PARAMETER_SYMBOLS[name.slice(5)] ?? name.slice(5)}`;
+  if (name.startsWith('grad.')) return `∂E/∂${parameterSymbol(name.slice(5)) ?? name.slice(5)}`;
   return name.replace(/^delta_/, 'δ_').replace(/\.(\d+)$/, '($1)');
 }
 

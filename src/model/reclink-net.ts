@@ -10,6 +10,7 @@ import type { Parameter } from '../nn/parameter.js';
 import { Recurrent } from '../nn/recurrent.js';
 import { linkWidth, resolveConfig, type RecLinkConfig } from './config.js';
 import { initialize } from './init.js';
+import { parameterSpecs } from './parameters.js';
 
 /** Where and in what precision a model computes. */
 export interface ModelOptions {
@@ -75,26 +76,23 @@ export class RecLinkNet {
     this.config = resolveConfig(config);
     this.dtype = options.dtype ?? 'float32';
     this.backend = backendFor(options.backend ?? jsBackend, this.dtype);
-    const { inputSize: d, hiddenSize: h, linkBias, outputActivation, cycles } = this.config;
+    const { inputSize: d, hiddenSize: h, outputActivation, cycles } = this.config;
     const r = linkWidth(this.config);
     const shared = options.parameterValues;
-    let count = 0;
-    const param = (name: string, rows: number, cols: number): Parameter => {
-      const value = shared ? sharedValue(shared, count++, name, rows, cols, this.dtype) : this.backend.alloc(rows, cols, this.dtype);
-      return { name, value, grad: this.backend.alloc(rows, cols, this.dtype) };
-    };
-    const inW = param('input.weight', h, d), inB = param('input.bias', 1, h);
-    const linkW = param('link.weight', h, r), linkB = linkBias ? param('link.bias', 1, h) : null;
-    const recW = param('rec.weight', h, h), recB = param('rec.bias', 1, h);
-    const outW = param('output.weight', d, h), outB = param('output.bias', 1, d);
-    this.parameters = [inW, inB, linkW, ...(linkB ? [linkB] : []), recW, recB, outW, outB];
+    this.parameters = parameterSpecs(this.config).map(({ name, rows, cols }, i): Parameter => ({
+      name,
+      value: shared ? sharedValue(shared, i, name, rows, cols, this.dtype) : this.backend.alloc(rows, cols, this.dtype),
+      grad: this.backend.alloc(rows, cols, this.dtype),
+    }));
+    const weight = (layer: string): Parameter => this.parameter(`${layer}.weight`);
+    const bias = (layer: string): Parameter | null => this.parameters.find((p) => p.name === `${layer}.bias`) ?? null;
 
     const { backend, dtype } = this;
-    this.input = new Dense(inW, inB, 'relu', backend, dtype);
+    this.input = new Dense(weight('input'), bias('input'), 'relu', backend, dtype);
     this.linkSelect = new LinkSelect(d, this.config.linkStride, backend, dtype);
-    this.link = new Dense(linkW, linkB, 'relu', backend, dtype);
-    this.rec = new Recurrent(recW, recB, 'relu', cycles, backend, dtype);
-    this.output = new Dense(outW, outB, outputActivation, backend, dtype);
+    this.link = new Dense(weight('link'), bias('link'), 'relu', backend, dtype);
+    this.rec = new Recurrent(weight('rec'), bias('rec'), 'relu', cycles, backend, dtype);
+    this.output = new Dense(weight('output'), bias('output'), outputActivation, backend, dtype);
     this.lossFunctions = { sum: new SquaredError('sum', backend), mean: new SquaredError('mean', backend) };
     this.s = new BatchMatrix(backend, h, dtype);
     this.gradY = new BatchMatrix(backend, d, dtype);

@@ -1,4 +1,5 @@
 import { linkWidth, type RecLinkConfig } from './config.js';
+import { parameterSpecs } from './parameters.js';
 
 /** One row of the summary: a tensor, its shape and what it is. */
 export interface SummaryRow {
@@ -22,16 +23,10 @@ export function summarize(config: RecLinkConfig, batch: number): ModelSummary {
   const { inputSize: D, hiddenSize: H, cycles: T, linkStride: s } = config;
   const R = linkWidth(config);
   const row = (name: string, rows: number, cols: number, description: string): SummaryRow => ({ name, shape: [rows, cols], description });
-  const parameters = [
-    row('input.weight', H, D, 'W_in'),
-    row('input.bias', H, 1, 'b_in'),
-    row('link.weight', H, R, 'W_link'),
-    ...(config.linkBias ? [row('link.bias', H, 1, 'b_link')] : []),
-    row('rec.weight', H, H, 'W_rec, shared by every cycle'),
-    row('rec.bias', H, 1, 'b_rec'),
-    row('output.weight', D, H, 'W_out'),
-    row('output.bias', D, 1, 'b_out'),
-  ];
+  const parameters = parameterSpecs(config).map((p) => {
+    const description = p.kind === 'weight' && p.layer.note ? `${p.symbol}, ${p.layer.note}` : p.symbol;
+    return p.kind === 'bias' ? row(p.name, p.cols, 1, description) : row(p.name, p.rows, p.cols, description);
+  });
   const cycleRows = Array.from({ length: T }, (_, i) => [
     row(`A_rec.${i + 1}`, batch, H, `(Z_in + Z_rec(${i})) W_recᵀ + b_rec`),
     row(`Z_rec.${i + 1}`, batch, H, `f(A_rec(${i + 1}))`),
