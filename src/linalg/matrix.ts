@@ -51,9 +51,12 @@ export function firstRows(m: Matrix, n: number): Matrix {
   return rowRange(m, 0, Math.min(n, m.rows));
 }
 
-/** Throws unless `m` is `rows × cols`; `what` names the matrix in the message. */
-export function assertShape(m: Matrix, rows: number, cols: number, what: string): void {
+/**
+ * Throws unless `m` is `rows × cols`; `what` names the matrix in the message (a function:
+ * the name is built only for the message, so that a check on a hot path costs two compares).
+ */
+export function assertShape(m: Matrix, rows: number, cols: number, what: string | (() => string)): void {
   if (m.rows !== rows || m.cols !== cols) {
-    throw new ReclinkError(`${what} is ${m.rows}x${m.cols}, expected ${rows}x${cols}`);
+    throw new ReclinkError(`${typeof what === 'string' ? what : what()} is ${m.rows}x${m.cols}, expected ${rows}x${cols}`);
   }
 }

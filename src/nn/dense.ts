@@ -69,8 +69,8 @@ export class Dense {
     const x = this.cachedX;
     if (x === null) throw new ReclinkError(`${this.weight.name}: backward called before forward, expected a forward pass first`);
     const n = x.rows;
-    assertShape(gradZ, n, this.outFeatures, `the output gradient of ${this.weight.name}`);
-    if (gradX) assertShape(gradX, n, this.inFeatures, `the input gradient of ${this.weight.name}`);
+    assertShape(gradZ, n, this.outFeatures, () => `the output gradient of ${this.weight.name}`);
+    if (gradX) assertShape(gradX, n, this.inFeatures, () => `the input gradient of ${this.weight.name}`);
     const delta = this.deltaBuffer.view(n);
     const a = this.aBuffer.view(n);
     const z = this.zBuffer.view(n);
