@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerCheck } from './commands/check.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerLab } from './commands/lab.js';
@@ -39,6 +40,7 @@ function program(): Command {
   registerSummary(root);
   registerInit(root);
   registerTrace(root);
+  registerCheck(root);
   registerLab(root);
   registerBench(root);
   return root;

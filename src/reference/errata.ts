@@ -1,5 +1,6 @@
 import { jsBackend } from '../linalg/js-backend.js';
 import { zeros, type FloatArray, type Matrix } from '../linalg/matrix.js';
+import { columnSums, product, productABt, productAtB, transpose } from '../linalg/products.js';
 import { linkWidth, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import { Random } from '../random.js';
@@ -388,37 +389,6 @@ function dot(a: readonly number[], b: readonly number[]): number {
 /** Plain gradient descent on one tensor: value −= learningRate · gradient. */
 export function sgdStep(value: Matrix, gradient: Matrix, learningRate: number): void {
   for (let i = 0; i < value.data.length; i++) value.data[i] -= learningRate * gradient.data[i];
-}
-
-function product(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.rows, b.cols, 'float64');
-  jsBackend.matmulAB(a, b, c, false);
-  return c;
-}
-
-function productABt(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.rows, b.rows, 'float64');
-  jsBackend.matmulABt(a, b, c, false);
-  return c;
-}
-
-function productAtB(a: Matrix, b: Matrix): Matrix {
-  const c = zeros(a.cols, b.cols, 'float64');
-  jsBackend.matmulAtB(a, b, c, false);
-  return c;
-}
-
-/** Σ_n M[n, :], as a 1 × cols matrix. */
-function columnSums(m: Matrix): Matrix {
-  const sums = zeros(1, m.cols, 'float64');
-  jsBackend.addColumnSums(m, sums);
-  return sums;
-}
-
-function transpose(m: Matrix): Matrix {
-  const t = zeros(m.cols, m.rows, 'float64');
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
-  return t;
 }
 
 function relu(a: Matrix): Matrix {

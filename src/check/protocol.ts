@@ -1,0 +1,43 @@
+import { ReclinkError } from '../errors.js';
+import { checkDerivation } from './check.js';
+import type { CheckReport } from './report.js';
+import type { CheckSetting } from './truth.js';
+
+// What a thread that checks derivations (a Node worker thread, the lab's Web Worker) is sent
+// and answers. It says `ready` once math.js has loaded, so that the time limit counts the check alone.
+
+/** A derivation to check, and the network and batch to check it on. */
+export interface CheckRequest {
+  text: string;
+  setting: CheckSetting;
+}
+
+/** A checking thread's answer. */
+export type CheckAnswer =
+  | { type: 'ready' }
+  | { type: 'report'; report: CheckReport }
+  /** The setting was refused (`reclinkError`: a ReclinkError's message), or the checker failed. */
+  | { type: 'error'; message: string; reclinkError: boolean };
+
+/** Most milliseconds a check may take before its thread is stopped. */
+export const CHECK_TIME_LIMIT_MS = 10_000;
+
+/** Checks a request; what it throws becomes an `error` answer. */
+export function answer({ text, setting }: CheckRequest): CheckAnswer {
+  try {
+    return { type: 'report', report: checkDerivation(text, setting) };
+  } catch (error) {
+    return { type: 'error', message: error instanceof Error ? error.message : String(error), reclinkError: error instanceof ReclinkError };
+  }
+}
+
+/** The report of a check stopped at the time limit. */
+export function timedOut(limitMs: number): CheckReport {
+  const seconds = limitMs / 1000;
+  return tooCostly(`the evaluation took longer than ${seconds} s and was stopped: a smaller batch, or fewer or smaller products, check faster`);
+}
+
+/** The report of a check that could not finish: the whole file is at fault. */
+export function tooCostly(message: string): CheckReport {
+  return { ok: false, gradients: [], lines: [], error: { line: null, column: null, message } };
+}
