@@ -64,12 +64,12 @@ function assignment(node: MathNode, source: string, line: number): Statement {
   if (math.isAssignmentNode(node) && math.isSymbolNode(node.object) && node.index === null) {
     return { line, name: node.object.name, node, reads: readsOf(node.value, []) };
   }
-  if (math.isFunctionAssignmentNode(node)) return { line, name: node.name, node, reads: readsOf(node.expr, node.params) };
+  if (math.isFunctionAssignmentNode(node)) return { line, name: node.name, node, reads: readsOf(node.expr, [...node.params, node.name]) };
   if (math.isBlockNode(node)) fail(line, start, 'one assignment a line, expected `name = expression` without `;`');
   fail(line, start, 'expected an assignment `name = expression`');
 }
 
-/** The names an expression reads (function names included), those in `local` aside. */
+/** The names an expression reads (function names included), those in `local` (a function's parameters, and itself) aside. */
 function readsOf(node: MathNode, local: string[]): string[] {
   const names = node.filter((n) => math.isSymbolNode(n)).flatMap((n) => (math.isSymbolNode(n) ? [n.name] : []));
   return [...new Set(names)].filter((name) => !local.includes(name));

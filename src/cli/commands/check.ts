@@ -57,9 +57,10 @@ drelu, sigmoid, dsigmoid and the rest of math.js. Required: dW_in, db_in, dW_lin
 dW_rec, db_rec, dW_out, db_out. Known intermediates, checked when defined: G_Y, d_out, G_S,
 d_link, d_rec1 … d_recT, G_in, d_in. The file is at most 64 KB; a check stops after 10 s.`)
     .action(async (file: string | undefined, options: CheckOptions) => {
+      const path = derivationPath(file, options);
       const { config, batch } = settingOf(options);
       const net = new RecLinkNet(config, { dtype: 'float64' });
-      const text = options.example ? exampleDerivation(options.example, net.config) : readDerivation(derivationPath(file, options));
+      const text = path === null ? exampleDerivation(options.example as ExampleName, net.config) : readDerivation(path);
       const report = await checkInThread({ text, setting: checkSetting(net, batch.x) });
       const where = options.example ? `the ${options.example} example` : (file as string);
       const described = { network: { ...net.config }, samples: batch.indices, digits: batch.digits };
@@ -69,8 +70,10 @@ d_link, d_rec1 … d_recT, G_in, d_in. The file is at most 64 KB; a check stops 
     });
 }
 
-function derivationPath(file: string | undefined, options: CheckOptions): string {
+/** The file to read, or null for an example. */
+function derivationPath(file: string | undefined, options: CheckOptions): string | null {
   if (options.example !== undefined && file !== undefined) throw new ReclinkError(`give a file or --example, not both (got ${file} and --example ${options.example})`, 2);
+  if (options.example !== undefined) return null;
   if (file === undefined) throw new ReclinkError('missing the derivation: expected a FILE, or --example exercise|correct', 2);
   return file;
 }
