@@ -1,4 +1,5 @@
 import type { RecLinkConfig } from '../model/config.js';
+import { boundNames, intermediateNames, requiredGradients } from './names.js';
 
 /** The two derivations `reclink check --example` prints: a right one, and the exercise's own. */
 export type ExampleName = 'correct' | 'exercise';
@@ -84,4 +85,21 @@ function exercise(config: ExampleConfig): Line[] {
     ["dW_in = d_in' * X"],
     ['db_in = sum(d_in, 1)'],
   ];
+}
+
+/**
+ * A derivation to start from: what the language binds and checks, as comments, then an empty
+ * assignment for each known intermediate and required gradient, in the order of the backward pass.
+ */
+export function skeletonDerivation(config: ExampleConfig): string {
+  const names = (list: { name: string }[]): string => list.map((n) => n.name).join(', ');
+  const order = correct(config).flatMap(([code]) => (code.startsWith('#') ? [] : [code.slice(0, code.indexOf(' ='))]));
+  return `${[
+    `# Your backward pass, T = ${config.cycles}, g = ${config.outputActivation}: one assignment a line, # starts a comment.`,
+    `# Bound: ${names(boundNames(config))} (biases 1 × n).`,
+    "# A' transposes, A * B is the matrix product, A .* B the element-wise one, sum(A, 1) sums over the batch;",
+    '# relu, drelu, sigmoid and dsigmoid act element-wise. E = sum((X - Y).^2).',
+    `# Required: ${names(requiredGradients(config))}. Checked when defined: ${names(intermediateNames(config))}.`,
+    ...order.map((name) => `${name} = `),
+  ].join('\n')}\n`;
 }

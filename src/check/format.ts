@@ -16,7 +16,11 @@ export function formatReport(report: CheckReport): string[] {
   };
   const lines = report.lines.map((l) => `line ${String(l.line).padStart(lineWidth)}  ${l.name.padEnd(nameWidth)}  ${verdict(l.ok, l.relativeError, l.note)}`);
   const gradients = report.gradients.map((g) => `${g.name.padEnd(nameWidth)}  ${verdict(g.ok, g.relativeError, g.diagnosis)}`);
+  return [...lines, '', ...gradients, '', countLine(report)];
+}
+
+/** `All 7 gradients are right.`, or `5 of 7 gradients are right.` */
+export function countLine(report: CheckReport): string {
   const right = report.gradients.filter((g) => g.ok).length;
-  const count = report.ok ? `All ${right} gradients are right.` : `${right} of ${report.gradients.length} gradients are right.`;
-  return [...lines, '', ...gradients, '', count];
+  return report.ok ? `All ${right} gradients are right.` : `${right} of ${report.gradients.length} gradients are right.`;
 }

@@ -1,10 +1,9 @@
-import { ReclinkError } from '../errors.js';
-import { checkDerivation } from './check.js';
-import type { CheckReport } from './report.js';
+import { failedReport, type CheckReport } from './report.js';
 import type { CheckSetting } from './truth.js';
 
 // What a thread that checks derivations (a Node worker thread, the lab's Web Worker) is sent
-// and answers. It says `ready` once math.js has loaded, so that the time limit counts the check alone.
+// and answers (`answer.ts`). It says `ready` once math.js has loaded, so that the time limit
+// counts the check alone. This module does not load math.js: the page imports it.
 
 /** A derivation to check, and the network and batch to check it on. */
 export interface CheckRequest {
@@ -22,22 +21,13 @@ export type CheckAnswer =
 /** Most milliseconds a check may take before its thread is stopped. */
 export const CHECK_TIME_LIMIT_MS = 10_000;
 
-/** Checks a request; what it throws becomes an `error` answer. */
-export function answer({ text, setting }: CheckRequest): CheckAnswer {
-  try {
-    return { type: 'report', report: checkDerivation(text, setting) };
-  } catch (error) {
-    return { type: 'error', message: error instanceof Error ? error.message : String(error), reclinkError: error instanceof ReclinkError };
-  }
-}
-
 /** The report of a check stopped at the time limit. */
 export function timedOut(limitMs: number): CheckReport {
   const seconds = limitMs / 1000;
-  return tooCostly(`the evaluation took longer than ${seconds} s and was stopped: a smaller batch, or fewer or smaller products, check faster`);
+  return wholeFile(`the evaluation took longer than ${seconds} s and was stopped: a smaller batch, or fewer or smaller products, check faster`);
 }
 
 /** The report of a check that could not finish: the whole file is at fault. */
-export function tooCostly(message: string): CheckReport {
-  return { ok: false, gradients: [], lines: [], error: { line: null, column: null, message } };
+export function wholeFile(message: string): CheckReport {
+  return failedReport({ line: null, column: null, message });
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ReclinkError } from '../errors.js';
-import { CHECK_TIME_LIMIT_MS, timedOut, tooCostly, type CheckAnswer, type CheckRequest } from './protocol.js';
+import { CHECK_TIME_LIMIT_MS, timedOut, wholeFile, type CheckAnswer, type CheckRequest } from './protocol.js';
 import type { CheckReport } from './report.js';
 
 /** The checking thread's script, built by `npm run build` (found from `src/check` and `dist/check` alike). */
@@ -41,7 +41,7 @@ export function checkInThread(request: CheckRequest, options: ThreadOptions = {}
       }
     });
     worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(() => resolve(tooCostly(`the evaluation needed more than ${HEAP_MB} MB and was stopped`)));
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(() => resolve(wholeFile(`the evaluation needed more than ${HEAP_MB} MB and was stopped`)));
       else finish(() => reject(error));
     });
     worker.on('exit', (code) => finish(() => reject(new Error(`the checking thread ended early (exit code ${code})`))));
