@@ -3,36 +3,48 @@ import { describeExpected, describeValue, entriesShaped, finiteOrNull, relativeE
 import { Diagnoser } from './diagnose.js';
 import type { Evaluated } from './evaluate.js';
 import { requiredGradients } from './names.js';
-import { fail, RIGHT_BELOW, type CheckReport, type GradientVerdict, type LineVerdict } from './report.js';
+import { RIGHT_BELOW, type CheckFailure, type CheckReport, type GradientVerdict, type LineVerdict } from './report.js';
 import type { Truth } from './truth.js';
 
 /**
  * Judges an evaluated derivation against the truth: every line that assigns a known name
  * (an intermediate of the trace or a required gradient), then every required gradient, with
  * a diagnosis and, for a wrong one, the first line it depends on that departs from the truth.
- * Throws a `DerivationError` when a required result is missing or is not a matrix or vector.
+ * A required result missing, or not a matrix or vector, makes it a report with an error (and
+ * the lines judged).
  */
 export function judge(evaluated: readonly Evaluated[], truth: Truth): CheckReport {
   const diagnoser = new Diagnoser(truth);
   const lines = evaluated.map((e) => lineVerdict(e, truth, diagnoser));
   const lastLine = new Map(evaluated.map((e, i) => [e.statement.name, i]));
-  const required = requiredGradients(truth.config);
-  const missing = required.filter((g) => !lastLine.has(g.name)).map((g) => g.name);
-  if (missing.length > 0) fail(null, null, `missing result${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: a derivation must define ${required.map((g) => g.name).join(', ')}`);
+  const error = unreadableResult(evaluated, lastLine, truth);
+  if (error) return { ok: false, gradients: [], lines, error };
   const depends = dependencies(evaluated);
-  const gradients = required.map(({ name }): GradientVerdict => {
+  const gradients = requiredGradients(truth.config).map(({ name }): GradientVerdict => {
     const index = lastLine.get(name) as number;
-    const { statement, value } = evaluated[index];
-    const expected = truth.expected.get(name) as Matrix;
-    if (value.kind !== 'tensor' && entriesShaped(value, expected) === null) {
-      fail(statement.line, 1, `\`${name}\` is ${describeValue(value)}, expected a matrix ${describeExpected(expected)}`);
-    }
     const verdict = lines[index];
     const ok = verdict.ok === true;
     const diagnosis = ok ? '' : `${verdict.note}${departure(index, depends, lines)}`;
-    return { name, line: statement.line, ok, relativeError: verdict.relativeError, diagnosis };
+    return { name, line: verdict.line, ok, relativeError: verdict.relativeError, diagnosis };
   });
   return { ok: gradients.every((g) => g.ok), gradients, lines, error: null };
+}
+
+/** The first required result that is missing, or is neither a matrix nor a vector (nor a number standing for 1 × 1). */
+function unreadableResult(evaluated: readonly Evaluated[], lastLine: Map<string, number>, truth: Truth): CheckFailure | null {
+  const required = requiredGradients(truth.config).map((g) => g.name);
+  const missing = required.filter((name) => !lastLine.has(name));
+  if (missing.length > 0) {
+    return { line: null, column: null, message: `missing result${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: a derivation must define ${required.join(', ')}` };
+  }
+  for (const name of required) {
+    const { statement, value } = evaluated[lastLine.get(name) as number];
+    const expected = truth.expected.get(name) as Matrix;
+    if (value.kind !== 'tensor' && entriesShaped(value, expected) === null) {
+      return { line: statement.line, column: 1, message: `\`${name}\` is ${describeValue(value)}, expected a matrix ${describeExpected(expected)}` };
+    }
+  }
+  return null;
 }
 
 function lineVerdict({ statement, value }: Evaluated, truth: Truth, diagnoser: Diagnoser): LineVerdict {

@@ -48,7 +48,7 @@ export interface CheckReport {
   ok: boolean;
   /** In the order of `requiredGradients`; empty when the file could not be checked. */
   gradients: GradientVerdict[];
-  /** One a statement, in order; empty when the file could not be checked. */
+  /** One a statement, in order; empty when the file could not be read or evaluated. */
   lines: LineVerdict[];
   /** Why the file could not be checked, or null. */
   error: CheckFailure | null;
