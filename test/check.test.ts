@@ -98,7 +98,7 @@ describe('reclink check: each mistake of the catalogue, injected into a right fi
   it("only the last cycle's path, or only the first, through G_in into the input layer", () => {
     const last = injected(replaceLine(RIGHT_T2, 'G_in', 'd_rec2 * W_rec'), 'dW_in');
     expect(last.wrong).toEqual(['dW_in', 'db_in']);
-    expect(last.diagnosis).toMatch(/^G_in takes only the last cycle's path δ_rec\(2\) W_rec \(through G_in\); Z_in enters every cycle — G_in = \(δ_rec\(1\) \+ δ_rec\(2\)\) W_rec\. The first wrong line it reads: line 13 \(G_in: /);
+    expect(last.diagnosis).toMatch(/^G_in takes only the last cycle's path δ_rec\(2\) W_rec; Z_in enters every cycle — G_in = \(δ_rec\(1\) \+ δ_rec\(2\)\) W_rec\. It starts on line 13 \(G_in\)$/);
     expect(injected(replaceLine(RIGHT_T2, 'G_in', 'd_rec1 * W_rec'), 'db_in').diagnosis).toMatch(/^G_in takes only the first cycle's path δ_rec\(1\) W_rec/);
   });
 

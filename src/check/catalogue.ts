@@ -38,11 +38,10 @@ function oneCycle(which: 'last' | 'first', name: string, context: Context): stri
 }
 
 /** What one path alone gives for G_in, and the sum it should be. */
-function onePath(which: 'last' | 'first', name: string, context: Context): string {
+function onePath(which: 'last' | 'first', context: Context): string {
   const t = which === 'last' ? context.cycles : 1;
   const all = Array.from({ length: context.cycles }, (_, i) => `δ_rec(${i + 1})`).join(' + ');
-  const through = name === 'G_in' ? '' : ' (through G_in)';
-  return `G_in takes only the ${which} cycle's path δ_rec(${t}) W_rec${through}; Z_in enters every cycle — G_in = (${all}) W_rec`;
+  return `G_in takes only the ${which} cycle's path δ_rec(${t}) W_rec; Z_in enters every cycle — G_in = (${all}) W_rec`;
 }
 
 function slopeCall(g: ActivationName): string {
@@ -87,12 +86,12 @@ const MISTAKES: readonly Mistake[] = [
   {
     id: 'in-last-path',
     change: { inPaths: 'last' },
-    explain: (name, context) => onePath('last', name, context),
+    explain: (_, context) => onePath('last', context),
   },
   {
     id: 'in-first-path',
     change: { inPaths: 'first' },
-    explain: (name, context) => onePath('first', name, context),
+    explain: (_, context) => onePath('first', context),
   },
   {
     id: 'rec-input-without-z-in',
