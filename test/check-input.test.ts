@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDerivation } from '../src/check/check.js';
-import { MAX_DERIVATION_BYTES } from '../src/check/parse.js';
+import { MAX_DERIVATION_BYTES } from '../src/check/protocol.js';
 import { checkInThread } from '../src/check/run.js';
 import type { CheckFailure, CheckReport } from '../src/check/report.js';
 import { Random } from '../src/random.js';

@@ -6,6 +6,7 @@ import { truthOf } from '../src/check/truth.js';
 import { relativeError } from '../src/check/compare.js';
 import type { ActivationName } from '../src/linalg/backend.js';
 import { checked, diagnosisOf, replaceLine, RIGHT_T2, setting, wrongGradients } from './check-helpers.js';
+import { importGraph } from './import-graph.js';
 
 describe('reclink check: right derivations pass', () => {
   it('a hand-written T = 2 derivation: every gradient and every known intermediate right', () => {
@@ -162,5 +163,13 @@ describe('reclink check: each mistake of the catalogue, injected into a right fi
     expect(gradient?.ok).toBe(false);
     expect(gradient?.relativeError).toBeGreaterThan(RIGHT_BELOW);
     expect(gradient?.diagnosis).toBe('not the true value, and no mistake of the catalogue explains it. Every known intermediate it reads is right: the mistake is on line 8');
+  });
+});
+
+describe('reclink check: math.js loads only where a derivation is evaluated', () => {
+  it('not with the library or the command line (it takes a second to load): only in the checking thread', () => {
+    expect(importGraph(['src/index.ts']).has('mathjs')).toBe(false);
+    expect(importGraph(['src/cli/main.ts']).has('mathjs')).toBe(false);
+    expect(importGraph(['src/check/thread.ts']).has('mathjs')).toBe(true);
   });
 });

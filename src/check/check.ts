@@ -12,8 +12,9 @@ import { truthOf, type CheckSetting } from './truth.js';
  * from the catalogue of mistakes for each wrong one.
  *
  * Synchronous and unbounded in time (an expression may be slow): run it where it can be
- * stopped, as `checkInWorker` does. A derivation that cannot be checked gives a report with
- * `error` set (line and column where known); it never throws for the text it is given.
+ * stopped, as `checkInThread` and the lab's `CheckRunner` do. A derivation that cannot be
+ * checked gives a report with `error` set (line and column where known); it never throws for
+ * the text it is given, only for a setting that does not fit the config.
  *
  * @example
  * const report = checkDerivation(exampleDerivation('correct', net.config), checkSetting(net, x));

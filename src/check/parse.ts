@@ -1,10 +1,8 @@
 import type { MathNode } from 'mathjs';
 import { isLanguageFunction, isLanguageName, math, parseExpression } from './language.js';
 import { boundNames, type NamesConfig } from './names.js';
+import { MAX_DERIVATION_BYTES } from './protocol.js';
 import { fail } from './report.js';
-
-/** The largest derivation the checker reads: 64 KB of UTF-8. */
-export const MAX_DERIVATION_BYTES = 64 * 1024;
 
 /** One assignment of a derivation. */
 export interface Statement {

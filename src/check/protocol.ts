@@ -18,6 +18,9 @@ export type CheckAnswer =
   /** The setting was refused (`reclinkError`: a ReclinkError's message), or the checker failed. */
   | { type: 'error'; message: string; reclinkError: boolean };
 
+/** The largest derivation the checker reads: 64 KB of UTF-8. */
+export const MAX_DERIVATION_BYTES = 64 * 1024;
+
 /** Most milliseconds a check may take before its thread is stopped. */
 export const CHECK_TIME_LIMIT_MS = 10_000;
 

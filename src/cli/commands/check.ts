@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { exampleDerivation, EXAMPLE_NAMES, type ExampleName } from '../../check/examples.js';
 import { formatReport } from '../../check/format.js';
-import { MAX_DERIVATION_BYTES } from '../../check/parse.js';
+import { MAX_DERIVATION_BYTES } from '../../check/protocol.js';
 import { formatFailure, type CheckReport } from '../../check/report.js';
 import { checkInThread } from '../../check/run.js';
 import { checkSetting } from '../../check/truth.js';
