@@ -42,10 +42,10 @@ export class Diagnoser {
     const t = transpose(expected);
     const data = entriesShaped(value, t);
     if (!data || expected.data.length < 2) return null;
-    const factor = [{ factor: 1, words: '' }, ...FACTORS].find((f) => matches(data, t, f.factor));
-    if (!factor) return null;
+    const scale = scaling(data, t);
+    if (scale === null) return null;
     const why = name.startsWith('dW_') ? ": ∂E/∂W is out × in, δᵀ times the layer's input" : '';
-    return `transposed: it is ${describeValue(value)}, expected ${describeExpected(expected)}${why}${factor.words ? `; and ${factor.words}` : ''}`;
+    return `transposed: it is ${describeValue(value)}, expected ${describeExpected(expected)}${why}${scale}`;
   }
 
   private catalogued(name: string, value: Value, expected: Matrix): string | null {
@@ -55,8 +55,8 @@ export class Diagnoser {
       if (!wrong || (wrong.rows === expected.rows && wrong.cols === expected.cols && relativeError(wrong.data, expected.data) <= RIGHT_BELOW)) continue;
       const data = entriesShaped(value, wrong);
       if (!data) continue;
-      const factor = [{ factor: 1, words: '' }, ...FACTORS.slice(0, 3)].find((f) => matches(data, wrong, f.factor));
-      if (factor) return `${mistake.explain(name, context)}${factor.words ? `; and ${factor.words}` : ''}`;
+      const scale = scaling(data, wrong);
+      if (scale !== null) return `${mistake.explain(name, context)}${scale}`;
     }
     return null;
   }
@@ -77,6 +77,13 @@ function unexplained(value: Value, expected: Matrix): string {
   if (!data) return `it is ${describeValue(value)}, expected ${describeExpected(expected)}`;
   if (data.some((v) => !Number.isFinite(v))) return 'it has entries that are not finite (NaN or infinite)';
   return 'not the true value, and no mistake of the catalogue explains it';
+}
+
+/** How `data` is scaled from `target`: '' as it is, `; and the sign is flipped …`; null when it is not one of these multiples. */
+function scaling(data: Float64Array, target: Matrix): string | null {
+  if (matches(data, target, 1)) return '';
+  const named = FACTORS.find(({ factor }) => matches(data, target, factor));
+  return named ? `; and ${named.words}` : null;
 }
 
 /** Whether `data` is `factor` times `target`, to the checker's tolerance. */

@@ -50,11 +50,6 @@ export function requiredGradients(config: NamesConfig): NamedTensor[] {
   return parameterNames(config).map((p) => ({ name: `d${p.name}`, source: `grad.${p.source}` }));
 }
 
-/** Whether a required gradient is a bias's (1 × n, or a vector of n). */
-export function isBiasGradient(name: string): boolean {
-  return name.startsWith('db_');
-}
-
 /**
  * The backward pass's intermediates a derivation may define under these names, checked
  * against the trace when it does: G_Y, d_out, G_S, d_link, d_recT … d_rec1, G_in, d_in.

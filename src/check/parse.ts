@@ -1,7 +1,7 @@
 import type { MathNode } from 'mathjs';
 import { isLanguageFunction, isLanguageName, math, parseExpression } from './language.js';
 import { boundNames, type NamesConfig } from './names.js';
-import { MAX_DERIVATION_BYTES } from './protocol.js';
+import { sizeProblem } from './protocol.js';
 import { fail } from './report.js';
 
 /** One assignment of a derivation. */
@@ -22,8 +22,8 @@ export interface Statement {
  * read before it is defined or never defined.
  */
 export function parseDerivation(text: string, config: NamesConfig): Statement[] {
-  const bytes = new TextEncoder().encode(text).length;
-  if (bytes > MAX_DERIVATION_BYTES) fail(null, null, `the derivation is ${bytes.toLocaleString('en-US')} bytes, expected at most ${MAX_DERIVATION_BYTES.toLocaleString('en-US')} (64 KB)`);
+  const tooLarge = sizeProblem(new TextEncoder().encode(text).length);
+  if (tooLarge) fail(null, null, tooLarge);
   const bound = new Map(boundNames(config).map((n) => [n.name, n.source]));
   const defined = new Map<string, number>();
   const statements: Statement[] = [];

@@ -21,6 +21,12 @@ export type CheckAnswer =
 /** The largest derivation the checker reads: 64 KB of UTF-8. */
 export const MAX_DERIVATION_BYTES = 64 * 1024;
 
+/** What is wrong with a derivation of this many bytes, or null when it is not too large. */
+export function sizeProblem(bytes: number): string | null {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  return bytes > MAX_DERIVATION_BYTES ? `the derivation is ${count(bytes)} bytes, expected at most ${count(MAX_DERIVATION_BYTES)} (64 KB)` : null;
+}
+
 /** Most milliseconds a check may take before its thread is stopped. */
 export const CHECK_TIME_LIMIT_MS = 10_000;
 

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { exampleDerivation, EXAMPLE_NAMES, type ExampleName } from '../../check/examples.js';
 import { formatReport } from '../../check/format.js';
-import { MAX_DERIVATION_BYTES } from '../../check/protocol.js';
+import { sizeProblem } from '../../check/protocol.js';
 import { formatFailure, type CheckReport } from '../../check/report.js';
 import { checkInThread } from '../../check/run.js';
 import { checkSetting } from '../../check/truth.js';
@@ -49,7 +49,7 @@ export function registerCheck(program: Command): void {
     .option('--link-bias', 'give the link layer a bias (then b_link is bound and db_link required)')
     .option('--seed <S>', 'seed of the network\'s weights (default 0)', integer)
     .option('--batch <N>', `the batch: N bundled digits, evenly spaced through the data set (at most ${MAX_BATCH})`, positiveInteger, 4)
-    .option('--json', 'print the report as JSON: {"ok", "gradients": [{"name", "ok", "relativeError", "diagnosis", "line"}], "lines": [...], "error"}')
+    .option('--json', 'print the report as JSON: {"ok", "gradients": [{"name", "line", "ok", "relativeError", "diagnosis"}], "lines": [...], "error", "setting"}')
     .addHelpText('after', `
 Bound names: X, Y, S, A_in, Z_in, X_red, A_link, Z_link, A_rec1 … A_recT, Z_rec1 … Z_recT,
 A_out; W_in, b_in, W_link (b_link), W_rec, b_rec, W_out, b_out (biases 1 × n). Functions: relu,
@@ -60,13 +60,13 @@ d_link, d_rec1 … d_recT, G_in, d_in. The file is at most 64 KB; a check stops 
       const path = derivationPath(file, options);
       const { config, batch } = settingOf(options);
       const net = new RecLinkNet(config, { dtype: 'float64' });
-      const text = path === null ? exampleDerivation(options.example as ExampleName, net.config) : readDerivation(path);
+      const example = path === null ? exampleDerivation(options.example as ExampleName, net.config) : null;
+      const text = example ?? readDerivation(path as string);
       const report = await checkInThread({ text, setting: checkSetting(net, batch.x) });
-      const where = options.example ? `the ${options.example} example` : (file as string);
       const described = { network: { ...net.config }, samples: batch.indices, digits: batch.digits };
-      if (options.json) printJson({ ...report, setting: described, ...(options.example ? { text } : {}) });
-      else if (report.error === null) printReport(report, options.example ? text : null, describeSetting(net, batch));
-      conclude(report, where);
+      if (options.json) printJson({ ...report, setting: described, ...(example ? { text } : {}) });
+      else if (report.error === null) printReport(report, example, describeSetting(net, batch));
+      conclude(report, path ?? `the ${options.example} example`);
     });
 }
 
@@ -86,7 +86,8 @@ function readDerivation(path: string): string {
   } catch {
     size = 0; // readBytes names the problem
   }
-  if (size > MAX_DERIVATION_BYTES) throw new ReclinkError(`${path}: the derivation is ${size.toLocaleString('en-US')} bytes, expected at most ${MAX_DERIVATION_BYTES.toLocaleString('en-US')} (64 KB)`, 2);
+  const tooLarge = sizeProblem(size);
+  if (tooLarge) throw new ReclinkError(`${path}: ${tooLarge}`, 2);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(readBytes(path));
   } catch (error) {
