@@ -103,5 +103,13 @@ export type { NamedMatrices } from './train/tensors.js';
 export { FiniteDifferences, type NumericSample } from './reference/finite-difference.js';
 export { gradientCheck, DEFAULT_GRADIENT_CHECK, type GradientCheckOptions, type TensorCheck } from './reference/gradient-check.js';
 export { serveLab, LAB_ROOT, type LabServer, type ServeOptions } from './lab/serve.js';
+// The derivation checker: `checkInThread` loads math.js in its worker thread, so that importing reclink does not.
+export { checkInThread, type ThreadOptions } from './check/run.js';
+export { checkSetting, type CheckSetting } from './check/truth.js';
+export { exampleDerivation, skeletonDerivation, EXAMPLE_NAMES, type ExampleName } from './check/examples.js';
+export { formatReport, countLine } from './check/format.js';
+export { CHECK_TIME_LIMIT_MS, MAX_DERIVATION_BYTES, type CheckRequest } from './check/protocol.js';
+export { DerivationError, RIGHT_BELOW, type CheckReport, type GradientVerdict, type LineVerdict, type CheckFailure } from './check/report.js';
+export { boundNames, requiredGradients, intermediateNames, type NamedTensor } from './check/names.js';
 export { runBench, FLOPS_PER_SAMPLE, type BenchOptions, type BenchResult, type BenchReport } from './bench/run-bench.js';
 export { formatBench } from './bench/format-bench.js';

@@ -82,7 +82,7 @@ describe('the lab in a browser', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, round-trips checkpoints with the command line and loads data, without a console error', async () => {
+  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, checks a derivation, round-trips checkpoints with the command line and loads data, without a console error', async () => {
     await page.goto(url);
     await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
     const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
@@ -114,6 +114,24 @@ describe('the lab in a browser', () => {
     await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
     await expect.poll(() => page.textContent('#panel-errata'), PATIENCE).toContain('the exact opposite of the gradient');
     await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
+
+    // Your derivation: a wrong file, then a right one, checked on the trained network and its last batch.
+    await page.keyboard.press('8');
+    await page.getByRole('button', { name: 'A correct version' }).click();
+    const right = await page.inputValue('#derivation-text');
+    const summary = (): Promise<string | null> => page.textContent('#derivation-summary');
+    await page.fill('#derivation-text', right.replace(/^dW_rec = .*$/m, "dW_rec = d_rec2' * (Z_in + Z_rec1)"));
+    await page.press('#derivation-text', 'Control+Enter');
+    await expect.poll(summary, PATIENCE).toBe('6 of 7 gradients are right.');
+    const dwRec = page.locator('.verdicts li').nth(right.split('\n').findIndex((line) => line.startsWith('dW_rec')));
+    await expect(dwRec.textContent()).resolves.toMatch(/^✗ relative error [\d.]+: only the last cycle's term δ_rec\(2\)ᵀ \(Z_in \+ Z_rec\(1\)\); W_rec is used in every cycle — add δ_rec\(1\)ᵀ Z_in/);
+    await page.fill('#derivation-text', right);
+    await page.getByRole('button', { name: /^Check/ }).click();
+    await expect.poll(summary, PATIENCE).toBe('All 7 gradients are right.');
+    expect(await page.locator('.verdicts li.right').count()).toBe(right.split('\n').filter((line) => /^\w+ = /.test(line)).length);
+    expect(await page.textContent('#panel-your-derivation')).toMatch(/Checked on the network at step [\d,]+ \(T = 2, H = 75, g = relu\) and its last training batch of 64 samples, in float64\./);
+    expect(await page.evaluate(() => localStorage.getItem('reclink.derivation'))).toBe(right);
+    await page.screenshot({ path: join(ARTEFACTS, 'lab-your-derivation.png') });
 
     // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);

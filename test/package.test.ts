@@ -89,7 +89,7 @@ describe('the published package', () => {
   });
 
   it('ships what its entry points and command need', () => {
-    for (const path of ['dist/index.js', 'dist/index.d.ts', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js']) {
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js', 'dist/check/thread.js']) {
       expect(paths).toContain(path);
     }
   });

@@ -2,6 +2,7 @@ import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { LossCurves } from '../src/lab/loss-curves.js';
+import type { CheckSetting } from '../src/check/truth.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
 import { Controls } from './controls.js';
 import { byId, el } from './dom.js';
@@ -13,11 +14,22 @@ import { sampleView } from './views/sample.js';
 import { trainView } from './views/train.js';
 import type { PageActions, PageState, View } from './views/view.js';
 import { weightsView } from './views/weights.js';
+import { yourDerivationView } from './views/your-derivation.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), errata: new Map() };
-const actions: PageActions = { send: (command: LabCommand) => worker.postMessage(command), show };
-const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions)];
+/** Views waiting for the network and batch to check a derivation on. */
+const settingRequests: ((answer: { setting: CheckSetting | null; step: number }) => void)[] = [];
+const actions: PageActions = {
+  send: (command: LabCommand) => worker.postMessage(command),
+  show,
+  checkSetting: () =>
+    new Promise((resolve) => {
+      settingRequests.push(resolve);
+      actions.send({ type: 'check-setting' });
+    }),
+};
+const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions), yourDerivationView(actions)];
 const tabs = views.map(tab);
 let active = views.findIndex((v) => `#${v.id}` === location.hash);
 let frame = 0;
@@ -55,6 +67,9 @@ function receive(event: LabEvent): void {
     case 'erratum':
       state.errata.set(event.row, { effect: event.effect, signDemo: event.signDemo });
       break;
+    case 'check-setting':
+      for (const resolve of settingRequests.splice(0)) resolve({ setting: event.setting, step: event.step });
+      return;
     case 'error':
       controls.showError(event.source, event.message);
       break;

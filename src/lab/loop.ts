@@ -1,6 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, firstRows, fromValues, rowRange } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { checkSetting } from '../check/truth.js';
 import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
@@ -98,6 +99,10 @@ export class LabLoop {
         return this.load(command.file);
       case 'erratum':
         return this.erratum(command.row);
+      case 'check-setting': {
+        const session = this.session;
+        return this.host.post({ type: 'check-setting', setting: session && checkSetting(session.net, session.currentBatch), step: session?.step ?? 0 });
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import type { CheckSetting } from '../check/truth.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { LossPoint } from './session.js';
@@ -31,7 +32,9 @@ export type LabCommand =
   | { type: 'export' }
   | { type: 'load'; file: LabFile }
   /** Run the exercise's literal formula of errata row `row` (0-based, `ERRATA`'s order). */
-  | { type: 'erratum'; row: number };
+  | { type: 'erratum'; row: number }
+  /** Send the network and batch a derivation is checked on ("Your derivation"). */
+  | { type: 'check-setting' };
 
 /** Where the worker stands. */
 export interface LabStatus {
@@ -76,4 +79,6 @@ export type LabEvent =
   | { type: 'checkpoint'; file: LabFile }
   /** What the literal formula of errata row `row` does, measured; for the sign error (row 5), also on the live network. */
   | { type: 'erratum'; row: number; effect: string; signDemo: SignDemo | null }
+  /** The current network and its last training batch, to check a derivation on; null before any data has loaded. */
+  | { type: 'check-setting'; setting: CheckSetting | null; step: number }
   | { type: 'error'; source: LabErrorSource; message: string };

@@ -1,3 +1,4 @@
+import type { CheckSetting } from '../../src/check/truth.js';
 import type { LabCommand, LabSnapshot, LabStatus } from '../../src/lab/protocol.js';
 import type { SignDemo } from '../../src/lab/sign-demo.js';
 import type { LossCurves } from '../../src/lab/loss-curves.js';
@@ -16,6 +17,8 @@ export interface PageActions {
   send(command: LabCommand): void;
   /** Shows another view by id. */
   show(id: string): void;
+  /** The network and last batch the lab is showing, to check a derivation on (null before any data has loaded). */
+  checkSetting(): Promise<{ setting: CheckSetting | null; step: number }>;
 }
 
 /** One tab of the lab. */
