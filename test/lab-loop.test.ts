@@ -123,8 +123,12 @@ describe('the training worker loop', () => {
     let events = lab.take();
     expect(of(events, 'losses')).toEqual([]);
     expect(lastStatus(events)).toMatchObject({ step: 1, settings: { lr: 0.01 } });
+    expect(of(events, 'settings-changed')).toEqual([{ type: 'settings-changed', step: 1, label: 'learning rate 0.001 → 0.01', restarted: false, note: null }]);
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, lr: 0.01, optimizer: 'sgd' } });
+    expect(of(lab.take(), 'settings-changed')[0].note).toMatch(/^SGD starts with fresh state .* try 0\.00003\.$/);
     await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, cycles: 3 } });
     events = lab.take();
+    expect(of(events, 'settings-changed')).toEqual([{ type: 'settings-changed', step: 0, label: 'optimizer SGD → Adam, learning rate 0.01 → 0.001, cycles 2 → 3', restarted: true, note: null }]);
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(of(events, 'snapshot')[0].snapshot.config.cycles).toBe(3);
     expect(Object.keys(of(events, 'snapshot')[0].snapshot.sample.tensors)).toContain('Z_rec.3');

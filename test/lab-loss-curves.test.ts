@@ -9,8 +9,11 @@ describe('LossCurves', () => {
     curves.add([{ step: 1, epoch: 0, train: 8, validation: null }, { step: 2, epoch: 1, train: 7, validation: 6 }, { step: 3, epoch: 1, train: 5, validation: null }]);
     expect(curves.data).toEqual([[0, 1, 2, 3], [null, 8, 7, 5], [9, null, 6, null]]);
     expect(curves.latest()).toEqual({ train: 5, validation: { loss: 6, epoch: 1 } });
+    curves.mark(3, 'optimizer Adam → SGD');
+    expect(curves.marks).toEqual([{ step: 3, label: 'optimizer Adam → SGD' }]);
     curves.add([{ step: 0, epoch: 0, train: null, validation: 4 }], true);
     expect(curves.data).toEqual([[0], [null], [4]]);
+    expect(curves.marks).toEqual([]); // a new run has no changes yet
   });
 
   it('thins a long run, keeping every validation point and the last point', () => {

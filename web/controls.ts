@@ -1,5 +1,5 @@
 import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
-import { settingsFromForm, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
+import { OPTIMIZER_NAMES, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
 import { formatNumber } from '../src/lab/view-data.js';
 import { byId } from './dom.js';
 import type { PageActions, PageState } from './views/view.js';
@@ -22,6 +22,7 @@ export class Controls {
     checkpoint: byId('checkpoint-error', HTMLElement),
     training: byId('training-error', HTMLElement),
   };
+  private readonly note = byId('settings-note', HTMLElement);
   private shownSettings = '';
   private running = false;
 
@@ -74,6 +75,12 @@ export class Controls {
     text('status', status.data ? `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels` : 'Loading…');
   }
 
+  /** Says what a settings change did (a restart, a fresh optimizer), under the settings. */
+  showNote(message: string): void {
+    this.note.textContent = message;
+    this.note.hidden = false;
+  }
+
   /** Shows an error from the worker next to the control it concerns. */
   showError(source: LabErrorSource, message: string): void {
     const box = this.errors[source];
@@ -99,7 +106,29 @@ export class Controls {
     this.actions.send({ type: 'save' });
   }
 
+  /** The measured learning rate for switching a trained model to `optimizer`, with a button that sets it. */
+  private showHint(optimizer: LabOptimizer): void {
+    const lr = SWITCH_LR[optimizer];
+    if (lr === undefined) return;
+    const use = document.createElement('button');
+    use.type = 'button';
+    use.className = 'small';
+    use.textContent = `Use ${lr}`;
+    use.addEventListener('click', () => {
+      this.input('lr').value = String(lr);
+      this.applySettings();
+    });
+    byId('optimizer-hint', HTMLElement).replaceChildren(`Switching a trained model to ${OPTIMIZER_NAMES[optimizer]}: a learning rate up to ${lr} kept the loss down (measured on the bundled digits). `, use);
+  }
+
+  private input(name: keyof LabSettings): HTMLInputElement | HTMLSelectElement {
+    const input = this.form.elements.namedItem(name);
+    if (!(input instanceof HTMLInputElement || input instanceof HTMLSelectElement)) throw new Error(`the settings form has no field ${name}`);
+    return input;
+  }
+
   private applySettings(): void {
+    this.showHint(this.input('optimizer').value as LabOptimizer);
     const data = new FormData(this.form);
     const field = (name: keyof LabSettings): string => String(data.get(name) ?? '');
     const form: SettingsForm = {
@@ -117,10 +146,8 @@ export class Controls {
   }
 
   private fill(settings: LabSettings): void {
-    for (const [name, value] of Object.entries(settings)) {
-      const input = this.form.elements.namedItem(name);
-      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(value);
-    }
+    for (const [name, value] of Object.entries(settings)) this.input(name as keyof LabSettings).value = String(value);
+    this.showHint(settings.optimizer);
     this.clear('settings');
   }
 

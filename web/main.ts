@@ -55,6 +55,10 @@ function receive(event: LabEvent): void {
     case 'erratum':
       state.errata.set(event.row, { effect: event.effect, signDemo: event.signDemo });
       break;
+    case 'settings-changed':
+      if (!event.restarted) state.curves.mark(event.step, event.label);
+      controls.showNote(event.restarted ? `${event.label}: a new network from the seed, back at step 0, paused.` : event.note ?? `${event.label}, from step ${event.step}.`);
+      break;
     case 'error':
       controls.showError(event.source, event.message);
       break;

@@ -8,7 +8,7 @@ import { exportOnnx } from '../onnx/export-onnx.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, type LabDataset, type LossPoint } from './session.js';
-import { checkSettings, DEFAULT_LAB_SETTINGS, needsRebuild, type LabSettings } from './settings.js';
+import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -144,13 +144,20 @@ export class LabLoop {
   private async configure(settings: LabSettings): Promise<void> {
     const next = checkSettings({ ...settings });
     const session = this.session;
-    if (session && needsRebuild(this.settings, next)) {
+    const previous = this.settings;
+    const label = describeChange(previous, next);
+    if (session && needsRebuild(previous, next)) {
       this.settings = next;
-      return this.begin(new LabSession(session.dataset, next, await this.host.makeBackend(), session.net.config));
+      this.begin(new LabSession(session.dataset, next, await this.host.makeBackend(), session.net.config));
+    } else {
+      session?.configure(next);
+      this.settings = next;
+      this.postStatus();
     }
-    session?.configure(next);
-    this.settings = next;
-    this.postStatus();
+    if (session && label !== null) {
+      const restarted = needsRebuild(previous, next);
+      this.host.post({ type: 'settings-changed', step: restarted ? 0 : session.step, label, restarted, note: restarted ? null : switchNote(previous, next) });
+    }
   }
 
   /** Paused at step 0 of a new session: the first loss point (the curves start over) and a snapshot. */

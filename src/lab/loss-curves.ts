@@ -11,6 +11,8 @@ export class LossCurves {
   steps: number[] = [];
   train: (number | null)[] = [];
   validation: (number | null)[] = [];
+  /** Settings changes of this run: the step from which they apply, and what changed. */
+  marks: { step: number; label: string }[] = [];
   private lastValidation: { loss: number; epoch: number } | null = null;
 
   /** Appends points; `restart` clears the curves first (a new run). */
@@ -19,6 +21,7 @@ export class LossCurves {
       this.steps = [];
       this.train = [];
       this.validation = [];
+      this.marks = [];
       this.lastValidation = null;
     }
     for (const p of points) {
@@ -28,6 +31,11 @@ export class LossCurves {
       if (p.validation !== null) this.lastValidation = { loss: p.validation, epoch: p.epoch };
     }
     if (this.steps.length > MAX_POINTS) this.thin();
+  }
+
+  /** Marks a settings change at `step` (drawn as a labelled line on the chart). */
+  mark(step: number, label: string): void {
+    this.marks.push({ step, label });
   }
 
   /** The last training loss, and the last validation loss with the epochs completed when it was measured; null before any. */

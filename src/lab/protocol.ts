@@ -76,4 +76,10 @@ export type LabEvent =
   | { type: 'checkpoint'; file: LabFile }
   /** What the literal formula of errata row `row` does, measured; for the sign error (row 5), also on the live network. */
   | { type: 'erratum'; row: number; effect: string; signDemo: SignDemo | null }
+  /**
+   * The settings changed at `step`: `label` says what changed (`describeChange`); `restarted`
+   * when the change needed a new network (the curves start over); `note` is what the learner
+   * should know (`switchNote`), or null.
+   */
+  | { type: 'settings-changed'; step: number; label: string; restarted: boolean; note: string | null }
   | { type: 'error'; source: LabErrorSource; message: string };

@@ -11,6 +11,7 @@ const ZOOM = 4;
 export function trainView(actions: PageActions): View {
   const chartBox = el('div', { class: 'chart', id: 'loss-chart' });
   const empty = el('p', { class: 'empty' }, 'No steps yet. Press Train (Space) and the loss appears here.');
+  const marks = el('ol', { class: 'marks', id: 'chart-marks', 'aria-label': 'settings changes in this run' });
   const canvas = el('canvas', { id: 'reconstructions', class: 'pixels', role: 'img', 'aria-label': 'validation digits, each above its reconstruction' });
   const caption = el('figcaption', {}, 'Rows alternate: 8 validation digits (inputs X), then their reconstructions Y. Click a digit to inspect it.');
   const panel = el(
@@ -19,6 +20,7 @@ export function trainView(actions: PageActions): View {
     el('h2', {}, 'Training'),
     el('p', { class: 'lead' }, 'Loss per sample, E / N, on a log scale: the training batch at every step, the validation set once an epoch.'),
     el('div', { class: 'chart-frame' }, chartBox, empty),
+    marks,
     el('h3', {}, 'Reconstructions'),
     el('figure', { class: 'recon' }, canvas, caption),
   );
@@ -43,8 +45,9 @@ export function trainView(actions: PageActions): View {
     update(state: PageState) {
       const { curves, snapshot } = state;
       empty.hidden = curves.steps.length > 1;
-      chart ??= createChart(chartBox);
+      chart ??= createChart(chartBox, () => state.curves.marks);
       chart.setData(curves.data);
+      if (marks.childElementCount !== curves.marks.length) marks.replaceChildren(...curves.marks.map((m) => el('li', {}, `step ${m.step.toLocaleString('en-US')}: ${m.label}`)));
       if (snapshot && snapshot !== drawn) {
         drawn = snapshot;
         drawImage(canvas, tileGrid(pairTiles(snapshot.inputs, snapshot.outputs, COLUMNS), { columns: COLUMNS, scale: 'grey', gap: 1 }), ZOOM);
@@ -57,7 +60,7 @@ function chartSize(box: HTMLElement): { width: number; height: number } {
   return { width: Math.max(320, box.clientWidth), height: 300 };
 }
 
-function createChart(box: HTMLElement): uPlot {
+function createChart(box: HTMLElement, marks: () => readonly { step: number; label: string }[]): uPlot {
   const options: uPlot.Options = {
     ...chartSize(box),
     scales: { x: { time: false }, y: { distr: 3 } },
@@ -68,6 +71,28 @@ function createChart(box: HTMLElement): uPlot {
     ],
     axes: [{ label: 'step' }, { label: 'loss per sample', size: 70 }],
     cursor: { drag: { x: true, y: false } },
+    hooks: { draw: [(u) => drawMarks(u, marks())] },
   };
   return new uPlot(options, [[], [], []], box);
+}
+
+/** Each settings change as a dashed vertical line at its step, numbered as in the list under the chart. */
+function drawMarks(u: uPlot, marks: readonly { step: number; label: string }[]): void {
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.strokeStyle = '#7c3aed';
+  ctx.fillStyle = '#7c3aed';
+  ctx.lineWidth = devicePixelRatio;
+  ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+  ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+  marks.forEach((mark, i) => {
+    const x = Math.round(u.valToPos(mark.step, 'x', true));
+    if (x < bbox.left || x > bbox.left + bbox.width) return;
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillText(String(i + 1), x + 3 * devicePixelRatio, bbox.top + 12 * devicePixelRatio);
+  });
+  ctx.restore();
 }
