@@ -164,7 +164,9 @@ export class Controls {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
     if (document.querySelector('dialog[open]')) return;
-    const isButton = target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target instanceof HTMLLabelElement;
+    // Space trains or pauses anywhere but on a control Space presses; a view tab is not one (choosing a tab must not take Space away).
+    const isTab = target instanceof HTMLElement && target.getAttribute('role') === 'tab';
+    const isButton = !isTab && (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target instanceof HTMLLabelElement);
     const actions: Record<string, () => void> = {
       '.': () => this.command('step'),
       r: () => this.command('reset'),
