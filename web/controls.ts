@@ -1,3 +1,4 @@
+import type { RangeNote } from '../src/lab/data-range.js';
 import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
 import { OPTIMIZER_NAMES, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
 import { formatNumber } from '../src/lab/view-data.js';
@@ -79,6 +80,21 @@ export class Controls {
   showNote(message: string): void {
     this.note.textContent = message;
     this.note.hidden = false;
+  }
+
+  /** Says that the data lies outside [0, 1], with a button that divides it (by 255 for pixels); hides the note for data within. */
+  showRange(note: RangeNote | null): void {
+    const box = byId('data-range', HTMLElement);
+    box.hidden = note === null;
+    if (note === null) return;
+    const { divisor } = note;
+    if (divisor === null) return void box.replaceChildren(note.message);
+    const divide = document.createElement('button');
+    divide.type = 'button';
+    divide.className = 'small';
+    divide.textContent = `Divide by ${divisor}`;
+    divide.addEventListener('click', () => this.actions.send({ type: 'divide-data', divisor }));
+    box.replaceChildren(`${note.message} `, divide);
   }
 
   /** Shows an error from the worker next to the control it concerns. */

@@ -59,6 +59,9 @@ function receive(event: LabEvent): void {
       if (!event.restarted) state.curves.mark(event.step, event.label);
       controls.showNote(event.restarted ? `${event.label}: a new network from the seed, back at step 0, paused.` : event.note ?? `${event.label}, from step ${event.step}.`);
       break;
+    case 'data-range':
+      controls.showRange(event.note);
+      break;
     case 'error':
       controls.showError(event.source, event.message);
       break;

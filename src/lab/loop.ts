@@ -9,6 +9,7 @@ import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
+import { dividedDataset, rangeNote } from './data-range.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -84,8 +85,10 @@ export class LabLoop {
         return this.configure(command.settings);
       case 'data': {
         const dataset = command.files.length === 0 ? await this.host.loadBundled() : await this.host.loadFiles(command.files);
-        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend()));
+        return this.useData(dataset);
       }
+      case 'divide-data':
+        return this.useData(dividedDataset(this.requireSession().dataset, command.divisor));
       case 'inspect':
         this.requireSession().sampleTrace(command.sample);
         this.sample = command.sample;
@@ -158,6 +161,12 @@ export class LabLoop {
       const restarted = needsRebuild(previous, next);
       this.host.post({ type: 'settings-changed', step: restarted ? 0 : session.step, label, restarted, note: restarted ? null : switchNote(previous, next) });
     }
+  }
+
+  /** A new session on `dataset`, with a word when its values leave [0, 1]. */
+  private async useData(dataset: LabDataset): Promise<void> {
+    this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend()));
+    this.host.post({ type: 'data-range', note: rangeNote(dataset) });
   }
 
   /** Paused at step 0 of a new session: the first loss point (the curves start over) and a snapshot. */
@@ -260,6 +269,7 @@ function sourceOf(command: LabCommand): LabErrorSource {
     case 'settings':
       return 'settings';
     case 'data':
+    case 'divide-data':
     case 'inspect':
       return 'data';
     case 'save':

@@ -1,6 +1,7 @@
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { LossPoint } from './session.js';
+import type { RangeNote } from './data-range.js';
 import type { SignDemo } from './sign-demo.js';
 import type { LabSettings } from './settings.js';
 import type { TensorStats } from './view-data.js';
@@ -23,6 +24,8 @@ export type LabCommand =
   | { type: 'settings'; settings: LabSettings }
   /** Train on these files (CSV, NPY or PNG), or on the bundled digits when there are none. */
   | { type: 'data'; files: LabFile[] }
+  /** Divide the data in use by `divisor` (0–255 pixels to [0, 1]) and start over. */
+  | { type: 'divide-data'; divisor: number }
   /** Show the activations and deltas of this validation sample. */
   | { type: 'inspect'; sample: number }
   /** Send the model as a safetensors checkpoint. */
@@ -82,4 +85,6 @@ export type LabEvent =
    * should know (`switchNote`), or null.
    */
   | { type: 'settings-changed'; step: number; label: string; restarted: boolean; note: string | null }
-  | { type: 'error'; source: LabErrorSource; message: string };
+  | { type: 'error'; source: LabErrorSource; message: string }
+  /** The data just loaded lies outside [0, 1] (`rangeNote`); null once it lies within. */
+  | { type: 'data-range'; note: RangeNote | null };
