@@ -16,6 +16,8 @@ export interface ControlActions extends PageActions {
 /** The sidebar (run buttons, settings, data, checkpoints), the readouts and the keyboard. */
 export class Controls {
   private readonly start = byId('start', HTMLButtonElement);
+  /** The same button in the header, for phones, where the sidebar comes after the views. */
+  private readonly startTop = byId('start-top', HTMLButtonElement);
   private readonly form = byId('settings', HTMLFormElement);
   private readonly errors: Record<LabErrorSource, HTMLElement> = {
     settings: byId('settings-error', HTMLElement),
@@ -29,6 +31,7 @@ export class Controls {
 
   constructor(private readonly actions: ControlActions) {
     this.start.addEventListener('click', () => this.toggle());
+    this.startTop.addEventListener('click', () => this.toggle());
     byId('step', HTMLButtonElement).addEventListener('click', () => this.command('step'));
     byId('reset', HTMLButtonElement).addEventListener('click', () => this.command('reset'));
     byId('save', HTMLButtonElement).addEventListener('click', () => this.save());
@@ -58,6 +61,8 @@ export class Controls {
     this.running = status.running;
     this.start.replaceChildren(status.running ? 'Pause ' : 'Train ', kbd('Space'));
     this.start.setAttribute('aria-pressed', String(status.running));
+    this.startTop.textContent = status.running ? 'Pause' : 'Train';
+    this.startTop.setAttribute('aria-pressed', String(status.running));
     const settings = JSON.stringify(status.settings);
     if (settings !== this.shownSettings && !this.form.contains(document.activeElement)) {
       this.shownSettings = settings;

@@ -57,7 +57,7 @@ export function trainView(actions: PageActions): View {
 }
 
 function chartSize(box: HTMLElement): { width: number; height: number } {
-  return { width: Math.max(320, box.clientWidth), height: 300 };
+  return { width: Math.max(200, box.clientWidth), height: 300 };
 }
 
 function createChart(box: HTMLElement, marks: () => readonly { step: number; label: string }[]): uPlot {
