@@ -10,6 +10,7 @@ import { SIGN_ERRATUM } from '../src/lab/sign-demo.js';
 import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/protocol.js';
 import type { LossPoint } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
+import { formatNumber } from '../src/lab/view-data.js';
 import { blobDataset } from './lab-helpers.js';
 import { expectOnnxAgrees } from './onnx-helpers.js';
 import { Normalizer } from '../src/data/normalize.js';
@@ -176,7 +177,7 @@ describe('the training worker loop', () => {
     const [{ file }] = of(lab.take(), 'checkpoint');
     expect(file.name).toBe('reclink-lab-step-3.safetensors');
     const { net, metadata } = decodeCheckpoint(file.bytes, file.name);
-    expect(metadata).toEqual({ source: 'reclink lab', step: '3' });
+    expect(metadata).toEqual({ source: 'reclink lab', step: '3', epoch: '1' });
     await lab.send({ type: 'inspect', sample: 0 });
     const trained = of(lab.take(), 'snapshot')[0].snapshot;
     expect(net.parameter('output.weight').value.data).toEqual(trained.outputWeight.data);
@@ -189,6 +190,8 @@ describe('the training worker loop', () => {
     expect(loaded.outputWeight.data).toEqual(trained.outputWeight.data);
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+    const validation = of(events, 'losses')[0].points[0].validation ?? NaN;
+    expect(of(events, 'loaded')).toEqual([{ type: 'loaded', message: `Loaded reclink-lab-step-3.safetensors, saved at step 3, epoch 1: validation loss ${formatNumber(validation)} on this data. The lab counts from step 0 again and the chart starts over.` }]);
   });
 
   it('exports the trained network as ONNX that onnxruntime runs to the same reconstruction', async () => {

@@ -25,7 +25,6 @@ export class Controls {
     checkpoint: byId('checkpoint-error', HTMLElement),
     training: byId('training-error', HTMLElement),
   };
-  private readonly note = byId('settings-note', HTMLElement);
   private shownSettings = '';
   private running = false;
 
@@ -81,10 +80,11 @@ export class Controls {
     text('status', status.data ? `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels` : 'Loading…');
   }
 
-  /** Says what a settings change did (a restart, a fresh optimizer), under the settings. */
-  showNote(message: string): void {
-    this.note.textContent = message;
-    this.note.hidden = false;
+  /** Says what a change did: a restart or a fresh optimizer under the settings (default), a loaded checkpoint under its buttons. */
+  showNote(message: string, id: 'settings-note' | 'checkpoint-note' = 'settings-note'): void {
+    const box = byId(id, HTMLElement);
+    box.textContent = message;
+    box.hidden = false;
   }
 
   /** Says that the data lies outside [0, 1], with a button that divides it (by 255 for pixels); hides the note for data within. */

@@ -45,6 +45,7 @@ function receive(event: LabEvent): void {
       break;
     case 'losses':
       state.curves.add(event.points, event.restart);
+      if (event.restart) byId('checkpoint-note', HTMLElement).hidden = true; // a loaded checkpoint says so right after
       break;
     case 'snapshot':
       state.snapshot = event.snapshot;
@@ -58,6 +59,9 @@ function receive(event: LabEvent): void {
     case 'settings-changed':
       if (!event.restarted) state.curves.mark(event.step, event.label);
       controls.showNote(event.restarted ? `${event.label}: a new network from the seed, back at step 0, paused.` : event.note ?? `${event.label}, from step ${event.step}.`);
+      break;
+    case 'loaded':
+      controls.showNote(event.message, 'checkpoint-note');
       break;
     case 'data-range':
       controls.showRange(event.note);

@@ -9,6 +9,7 @@ import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
+import { checkpointOrigin, loadedMessage } from './checkpoint-origin.js';
 import { dividedDataset, rangeNote } from './data-range.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
@@ -79,7 +80,8 @@ export class LabLoop {
         return this.postSnapshot();
       case 'reset': {
         const { dataset, net } = this.requireSession();
-        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
+        this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
+        return;
       }
       case 'settings':
         return this.configure(command.settings);
@@ -115,7 +117,7 @@ export class LabLoop {
   /** Sends the model as a checkpoint in the command line's format. */
   private save(): void {
     const session = this.requireSession();
-    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step) } });
+    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch) } });
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
@@ -140,7 +142,8 @@ export class LabLoop {
     }
     const session = new LabSession(dataset, this.settings, backend, { net, source: file.name });
     this.settings = session.settings;
-    this.begin(session);
+    const { validation } = this.begin(session);
+    this.host.post({ type: 'loaded', message: loadedMessage(file.name, checkpointOrigin(metadata), validation ?? NaN) });
   }
 
   /** New settings: a new architecture or seed restarts (a new session), the rest applies at once. */
@@ -169,13 +172,15 @@ export class LabLoop {
     this.host.post({ type: 'data-range', note: rangeNote(dataset) });
   }
 
-  /** Paused at step 0 of a new session: the first loss point (the curves start over) and a snapshot. */
-  private begin(session: LabSession): void {
+  /** Paused at step 0 of a new session: the first loss point (the curves start over, returned) and a snapshot. */
+  private begin(session: LabSession): LossPoint {
     this.running = false;
     this.session = session;
     this.sample = Math.min(this.sample, session.dataset.validation.rows - 1);
-    this.post([session.firstPoint()], true);
+    const first = session.firstPoint();
+    this.post([first], true);
     this.postSnapshot();
+    return first;
   }
 
   private schedule(): void {

@@ -86,5 +86,7 @@ export type LabEvent =
    */
   | { type: 'settings-changed'; step: number; label: string; restarted: boolean; note: string | null }
   | { type: 'error'; source: LabErrorSource; message: string }
+  /** A checkpoint has loaded: what it was (`loadedMessage`). */
+  | { type: 'loaded'; message: string }
   /** The data just loaded lies outside [0, 1] (`rangeNote`); null once it lies within. */
   | { type: 'data-range'; note: RangeNote | null };
