@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LossCurves, MAX_POINTS } from '../src/lab/loss-curves.js';
+import { chartSummary, LossCurves, MAX_POINTS } from '../src/lab/loss-curves.js';
 
 describe('LossCurves', () => {
   it('keeps the points of the current run, as uPlot takes them', () => {
@@ -24,5 +24,15 @@ describe('LossCurves', () => {
     expect(steps.length).toBeLessThan(MAX_POINTS / 2 + 100);
     expect(validation.filter((v) => v !== null).length).toBe(points.filter((p) => p.validation !== null).length);
     expect(steps[steps.length - 1]).toBe(MAX_POINTS);
+  });
+
+  it('puts the chart in words: the last losses and the marked changes', () => {
+    const curves = new LossCurves();
+    expect(chartSummary(curves)).toBe('No losses yet.');
+    curves.add([{ step: 0, epoch: 0, train: null, validation: 19.5 }]);
+    expect(chartSummary(curves)).toBe('Loss chart: no training step yet; validation loss 19.5 at the start.');
+    curves.add([{ step: 1, epoch: 0, train: 18, validation: null }, { step: 1250, epoch: 1, train: 2.25, validation: 2.5 }]);
+    curves.mark(1, 'learning rate 0.001 → 0.01');
+    expect(chartSummary(curves)).toBe('Loss chart: training batch loss 2.25 at step 1,250; validation loss 2.5 after epoch 1; 1 settings change marked.');
   });
 });

@@ -1,3 +1,4 @@
+import { Announcer, statusText } from '../src/lab/announce.js';
 import type { RangeNote } from '../src/lab/data-range.js';
 import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
 import { OPTIMIZER_NAMES, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
@@ -25,6 +26,9 @@ export class Controls {
     checkpoint: byId('checkpoint-error', HTMLElement),
     training: byId('training-error', HTMLElement),
   };
+  private readonly announcer = new Announcer();
+  private latestStatus = '';
+  private retry = 0;
   private shownSettings = '';
   private running = false;
 
@@ -76,8 +80,21 @@ export class Controls {
     text('readout-mse', validation === null || !snapshot ? '–' : formatNumber(validation.loss / snapshot.config.inputSize));
     text('readout-speed', status.samplesPerSecond === null ? '–' : Math.round(status.samplesPerSecond).toLocaleString('en-US'));
     text('data-name', status.data ? `${status.data.name}: ${status.data.train.toLocaleString('en-US')} training and ${status.data.validation.toLocaleString('en-US')} validation samples.` : 'Loading the bundled digits…');
-    const state = status.running ? 'Training' : 'Paused';
-    text('status', status.data ? `${state} · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch} · ${status.backend} kernels` : 'Loading…');
+    this.announce(statusText(status));
+  }
+
+  /** Puts `line` in the live status region, at most once a second (the last line shows after the wait). */
+  private announce(line: string): void {
+    this.latestStatus = line;
+    const now = performance.now();
+    const { show, retryAt } = this.announcer.offer(line, now);
+    if (show !== null) text('status', show);
+    if (retryAt !== null && this.retry === 0) {
+      this.retry = window.setTimeout(() => {
+        this.retry = 0;
+        this.announce(this.latestStatus);
+      }, retryAt - now);
+    }
   }
 
   /** Says what a change did: a restart or a fresh optimizer under the settings (default), a loaded checkpoint under its buttons. */

@@ -1,4 +1,5 @@
 import type { LossPoint } from './session.js';
+import { formatNumber } from './view-data.js';
 
 /** Points kept before the training curve is thinned (every other training-only point dropped). */
 export const MAX_POINTS = 20_000;
@@ -63,4 +64,17 @@ function lastValue(values: readonly (number | null)[]): number | null {
     if (v !== null) return v;
   }
   return null;
+}
+
+/** The chart in words, its text alternative: the last losses and the settings changes. */
+export function chartSummary(curves: LossCurves): string {
+  const { train, validation } = curves.latest();
+  const step = curves.steps.at(-1) ?? 0;
+  if (train === null && validation === null) return 'No losses yet.';
+  const parts = [
+    train === null ? 'no training step yet' : `training batch loss ${formatNumber(train)} at step ${step.toLocaleString('en-US')}`,
+    validation === null ? null : `validation loss ${formatNumber(validation.loss)} ${validation.epoch === 0 ? 'at the start' : `after epoch ${validation.epoch}`}`,
+    curves.marks.length === 0 ? null : `${curves.marks.length} settings change${curves.marks.length === 1 ? '' : 's'} marked`,
+  ];
+  return `Loss chart: ${parts.filter((p) => p !== null).join('; ')}.`;
 }

@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { chartSummary } from '../../src/lab/loss-curves.js';
 import type { LabSnapshot } from '../../src/lab/protocol.js';
 import { pairAt, pairTiles, tileGrid } from '../../src/lab/view-data.js';
 import { drawImage, el } from '../dom.js';
@@ -9,7 +10,8 @@ const ZOOM = 4;
 
 /** Loss curves and validation digits beside their reconstructions, live. */
 export function trainView(actions: PageActions): View {
-  const chartBox = el('div', { class: 'chart', id: 'loss-chart' });
+  const chartBox = el('div', { class: 'chart', id: 'loss-chart', role: 'img', 'aria-labelledby': 'chart-summary' });
+  const summary = el('p', { class: 'muted', id: 'chart-summary' }, 'No losses yet.');
   const empty = el('p', { class: 'empty' }, 'No steps yet. Press Train (Space) and the loss appears here.');
   const marks = el('ol', { class: 'marks', id: 'chart-marks', 'aria-label': 'settings changes in this run' });
   const canvas = el('canvas', { id: 'reconstructions', class: 'pixels', role: 'img', 'aria-label': 'validation digits, each above its reconstruction' });
@@ -20,6 +22,7 @@ export function trainView(actions: PageActions): View {
     el('h2', {}, 'Training'),
     el('p', { class: 'lead' }, 'Loss per sample, E / N, on a log scale: the training batch at every step, the validation set once an epoch.'),
     el('div', { class: 'chart-frame' }, chartBox, empty),
+    summary,
     marks,
     el('h3', {}, 'Reconstructions'),
     el('figure', { class: 'recon' }, canvas, caption),
@@ -47,6 +50,7 @@ export function trainView(actions: PageActions): View {
       empty.hidden = curves.steps.length > 1;
       chart ??= createChart(chartBox, () => state.curves.marks);
       chart.setData(curves.data);
+      summary.textContent = chartSummary(curves);
       if (marks.childElementCount !== curves.marks.length) marks.replaceChildren(...curves.marks.map((m) => el('li', {}, `step ${m.step.toLocaleString('en-US')}: ${m.label}`)));
       if (snapshot && snapshot !== drawn) {
         drawn = snapshot;
