@@ -136,6 +136,21 @@ describe('the training worker loop', () => {
     expect(lab.made.backends).toBe(2); // a new network gets kernels of its own; a new learning rate does not
   });
 
+  it('after a divergence, says which step\u2019s weights were kept, and the status agrees', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, optimizer: 'sgd', lr: 10 } });
+    lab.take();
+    await lab.send({ type: 'start' });
+    lab.runTasks();
+    const events = lab.take();
+    const [rolledBack] = of(events, 'rolled-back');
+    expect(of(events, 'error')[0].message).toMatch(/^training diverged: .*kept the weights from after step (\d+);/);
+    expect(rolledBack.step).toBe(Number(/after step (\d+)/.exec(of(events, 'error')[0].message)?.[1]));
+    expect(lastStatus(events)).toMatchObject({ running: false, step: rolledBack.step });
+    expect(events.indexOf(rolledBack)).toBeLessThan(events.indexOf(of(events, 'error')[0]));
+  });
+
   it('reports bad settings, bad files and missing samples as errors, and keeps going', async () => {
     const lab = harness();
     await lab.send({ type: 'data', files: [] });

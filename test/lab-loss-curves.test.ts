@@ -35,4 +35,15 @@ describe('LossCurves', () => {
     curves.mark(1, 'learning rate 0.001 → 0.01');
     expect(chartSummary(curves)).toBe('Loss chart: training batch loss 2.25 at step 1,250; validation loss 2.5 after epoch 1; 1 settings change marked.');
   });
+
+  it('drops the points after a divergence’s kept step, so that the readouts agree with the step', () => {
+    const curves = new LossCurves();
+    curves.add([{ step: 0, epoch: 0, train: null, validation: 9 }, { step: 1, epoch: 0, train: 8, validation: null }, { step: 2, epoch: 1, train: 7, validation: 6 }]);
+    curves.mark(2, 'learning rate 0.001 → 10');
+    curves.add([{ step: 3, epoch: 1, train: 3.67e23, validation: null }]);
+    curves.rollBack(1);
+    expect(curves.data).toEqual([[0, 1], [null, 8], [9, null]]);
+    expect(curves.latest()).toEqual({ train: 8, validation: { loss: 9, epoch: 0 } });
+    expect(curves.marks).toEqual([{ step: 1, label: 'diverged: the weights of this step kept' }]);
+  });
 });

@@ -47,6 +47,9 @@ function receive(event: LabEvent): void {
       state.curves.add(event.points, event.restart);
       if (event.restart) byId('checkpoint-note', HTMLElement).hidden = true; // a loaded checkpoint says so right after
       break;
+    case 'rolled-back':
+      state.curves.rollBack(event.step);
+      break;
     case 'snapshot':
       state.snapshot = event.snapshot;
       break;

@@ -73,11 +73,18 @@ export class LabLoop {
         this.running = false;
         this.samplesPerSecond = null;
         return this.postStatus();
-      case 'step':
+      case 'step': {
         this.running = false;
         this.samplesPerSecond = null;
-        this.post([this.requireSession().trainStep()], false);
+        const session = this.requireSession();
+        try {
+          this.post([session.trainStep()], false);
+        } catch (error) {
+          this.rollBack(session);
+          throw error;
+        }
         return this.postSnapshot();
+      }
       case 'reset': {
         const { dataset, net } = this.requireSession();
         this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
@@ -208,6 +215,7 @@ export class LabLoop {
       this.running = false;
       this.samplesPerSecond = null;
       this.post(points, false);
+      this.rollBack(session);
       this.fail('training', error);
       return;
     }
@@ -217,6 +225,12 @@ export class LabLoop {
     if (end - this.lastSnapshot >= SNAPSHOT_MS) this.postSnapshot();
     else this.postStatus();
     this.schedule();
+  }
+
+  /** After a divergence: the step whose weights the trainer kept (the curves drop what came after), and those weights. */
+  private rollBack(session: LabSession): void {
+    this.host.post({ type: 'rolled-back', step: session.step });
+    this.postSnapshot();
   }
 
   private post(points: LossPoint[], restart: boolean): void {

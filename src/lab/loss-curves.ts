@@ -14,7 +14,8 @@ export class LossCurves {
   validation: (number | null)[] = [];
   /** Settings changes of this run: the step from which they apply, and what changed. */
   marks: { step: number; label: string }[] = [];
-  private lastValidation: { loss: number; epoch: number } | null = null;
+  /** Every validation loss of the run, with its step and the epochs completed then. */
+  private validations: { step: number; loss: number; epoch: number }[] = [];
 
   /** Appends points; `restart` clears the curves first (a new run). */
   add(points: readonly LossPoint[], restart = false): void {
@@ -23,15 +24,30 @@ export class LossCurves {
       this.train = [];
       this.validation = [];
       this.marks = [];
-      this.lastValidation = null;
+      this.validations = [];
     }
     for (const p of points) {
       this.steps.push(p.step);
       this.train.push(p.train);
       this.validation.push(p.validation);
-      if (p.validation !== null) this.lastValidation = { loss: p.validation, epoch: p.epoch };
+      if (p.validation !== null) this.validations.push({ step: p.step, loss: p.validation, epoch: p.epoch });
     }
     if (this.steps.length > MAX_POINTS) this.thin();
+  }
+
+  /**
+   * Training diverged and the weights of `step` were kept: the points after it go (the
+   * readouts then agree with the step), and a mark says what happened.
+   */
+  rollBack(step: number): void {
+    const keep = this.steps.findIndex((s) => s > step);
+    if (keep < 0) return void this.mark(step, 'diverged: the weights of this step kept');
+    this.steps.length = keep;
+    this.train.length = keep;
+    this.validation.length = keep;
+    this.marks = this.marks.filter((m) => m.step <= step);
+    this.validations = this.validations.filter((v) => v.step <= step);
+    this.mark(step, 'diverged: the weights of this step kept');
   }
 
   /** Marks a settings change at `step` (drawn as a labelled line on the chart). */
@@ -41,7 +57,8 @@ export class LossCurves {
 
   /** The last training loss, and the last validation loss with the epochs completed when it was measured; null before any. */
   latest(): { train: number | null; validation: { loss: number; epoch: number } | null } {
-    return { train: lastValue(this.train), validation: this.lastValidation };
+    const last = this.validations.at(-1);
+    return { train: lastValue(this.train), validation: last ? { loss: last.loss, epoch: last.epoch } : null };
   }
 
   /** uPlot's data: [steps, train, validation]. */

@@ -74,6 +74,8 @@ export type LabEvent =
   | { type: 'status'; status: LabStatus }
   /** New loss points; `restart` when they begin a new run (the curves start over). */
   | { type: 'losses'; points: LossPoint[]; restart: boolean }
+  /** Training diverged and the weights of `step` were kept: the curves drop the points after it. */
+  | { type: 'rolled-back'; step: number }
   | { type: 'snapshot'; snapshot: LabSnapshot }
   /** A file for the learner to keep: a checkpoint, or the model as ONNX. */
   | { type: 'checkpoint'; file: LabFile }

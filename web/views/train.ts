@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import { chartSummary } from '../../src/lab/loss-curves.js';
 import type { LabSnapshot } from '../../src/lab/protocol.js';
-import { pairAt, pairTiles, tileGrid } from '../../src/lab/view-data.js';
+import { formatNumber, pairAt, pairTiles, tileGrid } from '../../src/lab/view-data.js';
 import { drawImage, el } from '../dom.js';
 import type { PageActions, PageState, View } from './view.js';
 
@@ -73,11 +73,17 @@ function createChart(box: HTMLElement, marks: () => readonly { step: number; lab
       { label: 'train', stroke: '#2563eb', width: 1, spanGaps: true, points: { show: false } },
       { label: 'validation', stroke: '#dc2626', width: 2, spanGaps: true, points: { show: true, size: 6 } },
     ],
-    axes: [{ label: 'step' }, { label: 'loss per sample', size: 70 }],
+    axes: [{ label: 'step' }, { label: 'loss per sample', values: (_u, splits) => splits.map(formatNumber), size: yAxisSize }],
     cursor: { drag: { x: true, y: false } },
     hooks: { draw: [(u) => drawMarks(u, marks())] },
   };
   return new uPlot(options, [[], [], []], box);
+}
+
+/** The y axis's width: room for its longest label (`3.67e+23` after a divergence) beside the axis title. */
+function yAxisSize(_u: uPlot, values: string[] | null): number {
+  const longest = Math.max(4, ...(values ?? []).map((v) => v.length));
+  return 30 + 8 * longest;
 }
 
 /** Each settings change as a dashed vertical line at its step, numbered as in the list under the chart. */
