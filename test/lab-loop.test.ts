@@ -164,7 +164,7 @@ describe('the training worker loop', () => {
     expect(of(events, 'error')).toEqual([{ type: 'error', source: 'data', message: 'x.bad: not a data file' }]);
     expect(lastStatus(events).data?.name).toBe('blobs');
     await lab.send({ type: 'inspect', sample: 32 });
-    expect(of(lab.take(), 'error')[0].message).toBe('sample 32 does not exist, expected 0 to 31');
+    expect(of(lab.take(), 'error')[0]).toMatchObject({ source: 'sample', message: 'sample 32 does not exist, expected 0 to 31' });
     await lab.send({ type: 'inspect', sample: 5 });
     expect(of(lab.take(), 'snapshot')[0].snapshot.sample.index).toBe(5);
     await lab.send({ type: 'data', files: [{ name: 'mine.csv', bytes: new Uint8Array(3) }] });

@@ -20,7 +20,7 @@ export class Controls {
   /** The same button in the header, for phones, where the sidebar comes after the views. */
   private readonly startTop = byId('start-top', HTMLButtonElement);
   private readonly form = byId('settings', HTMLFormElement);
-  private readonly errors: Record<LabErrorSource, HTMLElement> = {
+  private readonly errors: Record<Exclude<LabErrorSource, 'sample'>, HTMLElement> = {
     settings: byId('settings-error', HTMLElement),
     data: byId('data-error', HTMLElement),
     checkpoint: byId('checkpoint-error', HTMLElement),
@@ -121,12 +121,12 @@ export class Controls {
 
   /** Shows an error from the worker next to the control it concerns. */
   showError(source: LabErrorSource, message: string): void {
-    const box = this.errors[source];
+    const box = source === 'sample' ? byId('sample-error', HTMLElement) : this.errors[source];
     box.textContent = message;
     box.hidden = false;
   }
 
-  private clear(source: LabErrorSource): void {
+  private clear(source: Exclude<LabErrorSource, 'sample'>): void {
     this.errors[source].hidden = true;
   }
 
@@ -189,7 +189,7 @@ export class Controls {
     this.clear('settings');
   }
 
-  private async readFiles(input: HTMLInputElement, send: (files: LabFile[]) => void, source: LabErrorSource): Promise<void> {
+  private async readFiles(input: HTMLInputElement, send: (files: LabFile[]) => void, source: 'data' | 'checkpoint'): Promise<void> {
     this.clear(source);
     const picked = Array.from(input.files ?? []);
     input.value = '';

@@ -2,6 +2,7 @@ import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { LossCurves } from '../src/lab/loss-curves.js';
+import { clampSample } from '../src/lab/view-data.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
 import { Controls } from './controls.js';
 import { byId, el } from './dom.js';
@@ -24,7 +25,7 @@ let frame = 0;
 const controls = new Controls({
   ...actions,
   showIndex: (index) => index < views.length && show(views[index].id),
-  moveSample: (by) => state.snapshot && actions.send({ type: 'inspect', sample: Math.max(0, state.snapshot.sample.index + by) }),
+  moveSample: (by) => state.snapshot && actions.send({ type: 'inspect', sample: clampSample(String(state.snapshot.sample.index + by), state.status?.data?.validation ?? 1, state.snapshot.sample.index) }),
 });
 
 byId('panels', HTMLElement).append(...views.map((v) => v.panel));

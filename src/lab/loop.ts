@@ -289,8 +289,9 @@ function sourceOf(command: LabCommand): LabErrorSource {
       return 'settings';
     case 'data':
     case 'divide-data':
-    case 'inspect':
       return 'data';
+    case 'inspect':
+      return 'sample';
     case 'save':
     case 'export':
     case 'load':

@@ -67,7 +67,7 @@ export interface LabSnapshot {
 }
 
 /** Which part of the page an error belongs to. */
-export type LabErrorSource = 'data' | 'settings' | 'checkpoint' | 'training';
+export type LabErrorSource = 'data' | 'settings' | 'checkpoint' | 'training' | 'sample';
 
 /** What the worker tells the page. */
 export type LabEvent =
