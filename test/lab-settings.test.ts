@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReclinkError } from '../src/errors.js';
-import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, settingsFromForm, switchNote, SWITCH_LR, type SettingsForm } from '../src/lab/settings.js';
+import { SettingsError, checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, settingsFromForm, switchNote, SWITCH_LR, type SettingsForm } from '../src/lab/settings.js';
 
 const form: SettingsForm = { optimizer: 'adam', lr: '0.001', batchSize: '64', cycles: '2', outputActivation: 'relu', seed: '0' };
 
@@ -24,8 +24,9 @@ describe('lab settings', () => {
     [{ outputActivation: 'tanh' }, 'output activation is "tanh", expected relu, sigmoid, identity'],
   ])('names a bad field and what it expects: %o', (change, message) => {
     const attempt = (): unknown => settingsFromForm({ ...form, ...change });
-    expect(attempt).toThrow(ReclinkError);
+    expect(attempt).toThrow(SettingsError);
     expect(attempt).toThrow(message);
+    expect(attempt).toThrow(expect.objectContaining({ field: Object.keys(change)[0] })); // the page highlights this field
   });
 
   it('rebuilds the network only for the architecture or the seed', () => {

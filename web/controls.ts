@@ -1,7 +1,7 @@
 import { Announcer, statusText } from '../src/lab/announce.js';
 import type { RangeNote } from '../src/lab/data-range.js';
 import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
-import { OPTIMIZER_NAMES, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
+import { DEFAULT_LAB_SETTINGS as settingsFields, OPTIMIZER_NAMES, SettingsError, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
 import { formatNumber } from '../src/lab/view-data.js';
 import { byId } from './dom.js';
 import type { PageActions, PageState } from './views/view.js';
@@ -30,6 +30,8 @@ export class Controls {
   private latestStatus = '';
   private retry = 0;
   private shownSettings = '';
+  /** The settings in force, as the worker last reported them. */
+  private applied: LabSettings | null = null;
   private running = false;
 
   constructor(private readonly actions: ControlActions) {
@@ -66,6 +68,7 @@ export class Controls {
     this.start.setAttribute('aria-pressed', String(status.running));
     this.startTop.textContent = status.running ? 'Pause' : 'Train';
     this.startTop.setAttribute('aria-pressed', String(status.running));
+    this.applied = status.settings;
     const settings = JSON.stringify(status.settings);
     if (settings !== this.shownSettings && !this.form.contains(document.activeElement)) {
       this.shownSettings = settings;
@@ -175,17 +178,30 @@ export class Controls {
     };
     try {
       const settings = settingsFromForm(form);
+      this.markInvalid(null);
       this.clear('settings');
       this.shownSettings = JSON.stringify(settings);
       this.actions.send({ type: 'settings', settings });
     } catch (error) {
-      this.showError('settings', error instanceof Error ? error.message : String(error));
+      if (!(error instanceof SettingsError)) throw error;
+      this.markInvalid(error.field);
+      const previous = this.applied?.[error.field];
+      this.showError('settings', previous === undefined ? error.message : `${error.message}. The previous value, ${previous}, is still in use.`);
+    }
+  }
+
+  /** Marks `field` as invalid (aria-invalid, highlighted), every other field as valid. */
+  private markInvalid(field: keyof LabSettings | null): void {
+    for (const name of Object.keys(settingsFields) as (keyof LabSettings)[]) {
+      if (name === field) this.input(name).setAttribute('aria-invalid', 'true');
+      else this.input(name).removeAttribute('aria-invalid');
     }
   }
 
   private fill(settings: LabSettings): void {
     for (const [name, value] of Object.entries(settings)) this.input(name as keyof LabSettings).value = String(value);
     this.showHint(settings.optimizer);
+    this.markInvalid(null);
     this.clear('settings');
   }
 

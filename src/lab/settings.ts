@@ -37,16 +37,36 @@ const LAB_ACTIVATIONS: readonly ActivationName[] = ['relu', 'sigmoid', 'identity
 /** The largest batch and cycle count the lab accepts. */
 const LAB_LIMITS = Object.freeze({ batchSize: 4096, cycles: 8, lr: 10 });
 
-/** The settings, checked: a field that cannot work is named with what was expected. */
+/** A setting that cannot work: `field` names it, the message says what was expected. */
+export class SettingsError extends ReclinkError {
+  constructor(readonly field: keyof LabSettings, error: ReclinkError) {
+    super(error.message, 2);
+  }
+}
+
+/** Each field's check; each throws a ReclinkError naming the field and what it expects. */
+const FIELD_CHECKS: { [K in keyof LabSettings]: (value: LabSettings[K]) => void } = {
+  optimizer: (v) => void (LAB_OPTIMIZERS.includes(v) || fail('optimizer', v, LAB_OPTIMIZERS.join(', '))),
+  lr: (v) => void (typeof v === 'number' && v > 0 && v <= LAB_LIMITS.lr ? v : fail('learning rate', v, `a number above 0 and at most ${LAB_LIMITS.lr}`)),
+  batchSize: (v) => void checkInteger('batch size', v, 1, LAB_LIMITS.batchSize),
+  cycles: (v) => void checkInteger('cycles', v, 1, LAB_LIMITS.cycles),
+  outputActivation: (v) => void (LAB_ACTIVATIONS.includes(v) || fail('output activation', v, LAB_ACTIVATIONS.join(', '))),
+  seed: (v) => void checkInteger('seed', v, 0, 2 ** 31 - 1),
+};
+
+/** The settings, checked: a field that cannot work throws a `SettingsError` naming it with what was expected. */
 export function checkSettings(settings: LabSettings): LabSettings {
-  const { optimizer, lr, batchSize, cycles, outputActivation, seed } = settings;
-  if (!LAB_OPTIMIZERS.includes(optimizer)) fail('optimizer', optimizer, LAB_OPTIMIZERS.join(', '));
-  if (typeof lr !== 'number' || !(lr > 0 && lr <= LAB_LIMITS.lr)) fail('learning rate', lr, `a number above 0 and at most ${LAB_LIMITS.lr}`);
-  checkInteger('batch size', batchSize, 1, LAB_LIMITS.batchSize);
-  checkInteger('cycles', cycles, 1, LAB_LIMITS.cycles);
-  if (!LAB_ACTIVATIONS.includes(outputActivation)) fail('output activation', outputActivation, LAB_ACTIVATIONS.join(', '));
-  checkInteger('seed', seed, 0, 2 ** 31 - 1);
+  for (const field of Object.keys(FIELD_CHECKS) as (keyof LabSettings)[]) guard(field, () => (FIELD_CHECKS[field] as (v: unknown) => void)(settings[field]));
   return settings;
+}
+
+/** Runs `check`, turning its error into a `SettingsError` for `field`. */
+function guard<T>(field: keyof LabSettings, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw error instanceof ReclinkError && !(error instanceof SettingsError) ? new SettingsError(field, error) : error;
+  }
 }
 
 /** Whether going from `a` to `b` needs a new network (the architecture or the seed changed). */
@@ -64,18 +84,20 @@ export type SettingsForm = Record<keyof LabSettings, string>;
 
 /** Settings from the page's form, checked; a field that is not a number is named with its text. */
 export function settingsFromForm(form: SettingsForm): LabSettings {
-  const number = (field: string, text: string): number => {
-    const value = text.trim() === '' ? NaN : Number(text);
-    if (Number.isNaN(value)) fail(field, text, 'a number');
-    return value;
-  };
+  const number = (field: keyof LabSettings, name: string): number =>
+    guard(field, () => {
+      const text = form[field];
+      const value = text.trim() === '' ? NaN : Number(text);
+      if (Number.isNaN(value)) fail(name, text, 'a number');
+      return value;
+    });
   return checkSettings({
     optimizer: form.optimizer as LabOptimizer,
-    lr: number('learning rate', form.lr),
-    batchSize: number('batch size', form.batchSize),
-    cycles: number('cycles', form.cycles),
+    lr: number('lr', 'learning rate'),
+    batchSize: number('batchSize', 'batch size'),
+    cycles: number('cycles', 'cycles'),
     outputActivation: form.outputActivation as ActivationName,
-    seed: number('seed', form.seed),
+    seed: number('seed', 'seed'),
   });
 }
 
