@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ReclinkError } from '../src/errors.js';
 import { SettingsError, checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, settingsFromForm, switchNote, SWITCH_LR, type SettingsForm } from '../src/lab/settings.js';
 
 const form: SettingsForm = { optimizer: 'adam', lr: '0.001', batchSize: '64', cycles: '2', outputActivation: 'relu', seed: '0' };
