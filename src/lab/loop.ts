@@ -11,6 +11,7 @@ import { LabSession, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
 import { checkpointOrigin, loadedMessage } from './checkpoint-origin.js';
 import { dividedDataset, rangeNote } from './data-range.js';
+import { SpeedMeter } from './speed.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -49,7 +50,7 @@ export class LabLoop {
   private scheduled = false;
   private sample = 0;
   private lastSnapshot = -Infinity;
-  private samplesPerSecond: number | null = null;
+  private readonly speed = new SpeedMeter();
 
   constructor(private readonly host: LoopHost) {}
 
@@ -66,16 +67,17 @@ export class LabLoop {
     switch (command.type) {
       case 'start':
         this.requireSession();
+        if (!this.running) this.speed.start(this.host.now());
         this.running = true;
         this.schedule();
         return this.postStatus();
       case 'pause':
         this.running = false;
-        this.samplesPerSecond = null;
+        this.speed.stop();
         return this.postStatus();
       case 'step': {
         this.running = false;
-        this.samplesPerSecond = null;
+        this.speed.stop();
         const session = this.requireSession();
         try {
           this.post([session.trainStep()], false);
@@ -182,6 +184,7 @@ export class LabLoop {
   /** Paused at step 0 of a new session: the first loss point (the curves start over, returned) and a snapshot. */
   private begin(session: LabSession): LossPoint {
     this.running = false;
+    this.speed.stop();
     this.session = session;
     this.sample = Math.min(this.sample, session.dataset.validation.rows - 1);
     const first = session.firstPoint();
@@ -213,14 +216,14 @@ export class LabLoop {
       } while (this.host.now() - start < SLICE_MS);
     } catch (error) {
       this.running = false;
-      this.samplesPerSecond = null;
+      this.speed.stop();
       this.post(points, false);
       this.rollBack(session);
       this.fail('training', error);
       return;
     }
     const end = this.host.now();
-    this.samplesPerSecond = end > start ? (1000 * samples) / (end - start) : null;
+    this.speed.add(samples, end);
     this.post(points, false);
     if (end - this.lastSnapshot >= SNAPSHOT_MS) this.postSnapshot();
     else this.postStatus();
@@ -255,7 +258,7 @@ export class LabLoop {
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
         backend: session?.backend.name ?? null,
-        samplesPerSecond: this.running ? this.samplesPerSecond : null,
+        samplesPerSecond: this.running ? this.speed.reading : null,
       },
     });
   }

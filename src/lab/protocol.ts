@@ -46,7 +46,7 @@ export interface LabStatus {
   data: { name: string; train: number; validation: number } | null;
   /** The kernels in use (`js`, `wasm`), or null before any data has loaded. */
   backend: string | null;
-  /** Training speed over the last stretch of steps, or null when paused. */
+  /** Training speed on the wall clock over the last second or more (`SpeedMeter`), or null when paused or before a second has passed. */
   samplesPerSecond: number | null;
 }
 
