@@ -148,7 +148,7 @@ describe('the lab in a browser', () => {
 
     // The learner's own data: the command line's errors, shown in the page; PNG images decoded by the browser.
     await page.setInputFiles('#data-files', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.1,0.2,0.3\n') });
-    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (inputSize)');
+    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (15 × 15 pixels)');
     expect(await page.textContent('#data-name')).toMatch(/^bundled MNIST-15: /);
     await page.setInputFiles('#data-files', [3, 1, 2, 5, 4].map((n) => ({ name: `digit-${n}.png`, mimeType: 'image/png', buffer: grey28(n) })));
     await expect.poll(() => page.textContent('#data-name'), PATIENCE).toBe('5 PNG images: 4 training and 1 validation samples.');

@@ -48,9 +48,10 @@ export function introView(actions: PageActions): View {
     title: 'Start here',
     panel,
     update({ snapshot }: PageState) {
-      const key = snapshot && JSON.stringify(snapshot.config);
-      if (!snapshot || key === drawn) return;
-      drawn = key ?? drawn;
+      if (!snapshot) return;
+      const key = JSON.stringify(snapshot.config);
+      if (key === drawn) return;
+      drawn = key;
       figure.firstElementChild?.replaceWith(architectureDiagram(snapshot.config));
     },
   };

@@ -15,7 +15,7 @@ export function trainView(actions: PageActions): View {
   const empty = el('p', { class: 'empty' }, 'No steps yet. Press Train (Space) and the loss appears here.');
   const marks = el('ol', { class: 'marks', id: 'chart-marks', 'aria-label': 'settings changes in this run' });
   const canvas = el('canvas', { id: 'reconstructions', class: 'pixels', role: 'img', 'aria-label': 'validation digits, each above its reconstruction' });
-  const caption = el('figcaption', {}, 'Rows alternate: 8 validation digits (inputs X), then their reconstructions Y. Click a digit to inspect it.');
+  const caption = el('figcaption', {}, 'Rows alternate: validation digits (inputs X), then their reconstructions Y. Click a digit to inspect it.');
   const panel = el(
     'section',
     {},
@@ -55,6 +55,8 @@ export function trainView(actions: PageActions): View {
       if (snapshot && snapshot !== drawn) {
         drawn = snapshot;
         drawImage(canvas, tileGrid(pairTiles(snapshot.inputs, snapshot.outputs, COLUMNS), { columns: COLUMNS, scale: 'grey', gap: 1 }), ZOOM);
+        const shown = snapshot.inputs.rows;
+        caption.textContent = `Rows alternate: ${shown} validation digit${shown === 1 ? '' : 's'} (inputs X), up to ${COLUMNS} a row, then their reconstructions Y. Click a digit to inspect it.`;
       }
     },
   };
@@ -71,13 +73,21 @@ function createChart(box: HTMLElement, marks: () => readonly { step: number; lab
     series: [
       { label: 'step' },
       { label: 'train', stroke: '#2563eb', width: 1, spanGaps: true, points: { show: false } },
-      { label: 'validation', stroke: '#dc2626', width: 2, spanGaps: true, points: { show: true, size: 6 } },
+      { label: 'validation', stroke: '#dc2626', width: 2, spanGaps: true, points: { show: fewValidationPoints, size: 6 } },
     ],
-    axes: [{ label: 'step' }, { label: 'loss per sample', values: (_u, splits) => splits.map(formatNumber), size: yAxisSize }],
+    legend: { live: false }, // labels only: the values are in the summary under the chart (a live legend shows "--" until hovered)
+    axes: [{ label: 'step' }, { label: 'loss per sample', values: (_u, splits) => splits.map((v: number | null) => (v === null ? '' : formatNumber(v))), size: yAxisSize }],
     cursor: { drag: { x: true, y: false } },
     hooks: { draw: [(u) => drawMarks(u, marks())] },
   };
   return new uPlot(options, [[], [], []], box);
+}
+
+/** Validation markers only while they stay apart (on small data every step ends an epoch, and they merge into a bar). */
+function fewValidationPoints(u: uPlot): boolean {
+  let measured = 0;
+  for (const v of u.data[2]) if (v !== null && v !== undefined) measured++;
+  return measured <= u.bbox.width / (12 * devicePixelRatio);
 }
 
 /** The y axis's width: room for its longest label (`3.67e+23` after a divergence) beside the axis title. */

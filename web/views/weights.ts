@@ -5,6 +5,8 @@ import type { PageState, View } from './view.js';
 
 const COLUMNS = 15;
 const ZOOM = 3;
+/** Image pixels between two tiles (the grey background shows between them, so that pale tiles stay apart). */
+const TILE_GAP = 2;
 
 /** Each row of W_in and each column of W_out as a tile, live. */
 export function weightsView(): View {
@@ -32,8 +34,8 @@ export function weightsView(): View {
       if (!snapshot || snapshot === drawn) return;
       drawn = snapshot;
       empty.hidden = true;
-      drawImage(inputCanvas, tileGrid(tilesOf(snapshot.inputWeight, 'rows'), { columns: COLUMNS, scale: 'diverging' }), ZOOM);
-      drawImage(outputCanvas, tileGrid(tilesOf(snapshot.outputWeight, 'columns'), { columns: COLUMNS, scale: 'diverging' }), ZOOM);
+      drawImage(inputCanvas, tileGrid(tilesOf(snapshot.inputWeight, 'rows'), { columns: COLUMNS, scale: 'diverging', gap: TILE_GAP }), ZOOM);
+      drawImage(outputCanvas, tileGrid(tilesOf(snapshot.outputWeight, 'columns'), { columns: COLUMNS, scale: 'diverging', gap: TILE_GAP }), ZOOM);
     },
   };
 }
