@@ -3,6 +3,7 @@ import { ReclinkError } from '../src/errors.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
+import { rowRange } from '../src/linalg/matrix.js';
 import { backwardEquations, forwardEquations } from '../src/lab/equations.js';
 import { ERRATA } from '../src/docs/errata-table.js';
 import { LabLoop, SHOWN_SAMPLES, SLICE_MS } from '../src/lab/loop.js';
@@ -149,6 +150,30 @@ describe('the training worker loop', () => {
     expect(rolledBack.step).toBe(Number(/after step (\d+)/.exec(of(events, 'error')[0].message)?.[1]));
     expect(lastStatus(events)).toMatchObject({ running: false, step: rolledBack.step });
     expect(events.indexOf(rolledBack)).toBeLessThan(events.indexOf(of(events, 'error')[0]));
+  });
+
+  it('maps the validation codes when paused, reconstructs a drawing onto that map, and sends a digit for the hover', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    const [{ analysis }] = of(lab.take(), 'analysis');
+    expect(analysis.map.points.length).toBe(2 * 32);
+    expect(analysis.dead.length).toBe(225);
+    expect(Object.keys(analysis.quantiles.quantiles)).toEqual(['0.5', '0.9', '0.99', '0.999']);
+    await lab.send({ type: 'inspect', sample: 3 });
+    expect(of(lab.take(), 'analysis')).toEqual([]); // the same weights: no new analysis
+    const blob = blobDataset(0, 1).validation;
+    await lab.send({ type: 'draw', pixels: Float32Array.from(rowRange(blob, 0, 1).data) });
+    const [{ result }] = of(lab.take(), 'drawn');
+    expect(result.output.length).toBe(225);
+    expect(result.point?.every(Number.isFinite)).toBe(true);
+    expect(result.sse).toBeGreaterThan(0);
+    await lab.send({ type: 'draw', pixels: new Float32Array(225).fill(1) }); // all white: nothing like the blobs
+    expect(of(lab.take(), 'drawn')[0].result.unusual).toBe(true);
+    await lab.send({ type: 'digit', index: 2 });
+    const [digit] = of(lab.take(), 'digit');
+    expect([digit.index, digit.label, digit.input.length, digit.output.length]).toEqual([2, null, 225, 225]);
+    await lab.send({ type: 'draw', pixels: new Float32Array(3) });
+    expect(of(lab.take(), 'error')[0].message).toBe('the drawing has 3 pixels, the model expects 225');
   });
 
   it('reports bad settings, bad files and missing samples as errors, and keeps going', async () => {

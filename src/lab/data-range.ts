@@ -41,5 +41,5 @@ export function dividedDataset(dataset: LabDataset, divisor: number): LabDataset
     for (let i = 0; i < copy.data.length; i++) copy.data[i] /= divisor;
     return copy;
   };
-  return { name: `${dataset.name} ÷ ${divisor}`, train: divide(dataset.train), validation: divide(dataset.validation) };
+  return { ...dataset, name: `${dataset.name} ÷ ${divisor}`, train: divide(dataset.train), validation: divide(dataset.validation) };
 }

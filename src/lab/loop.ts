@@ -12,6 +12,9 @@ import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, swit
 import { checkpointOrigin, loadedMessage } from './checkpoint-origin.js';
 import { dividedDataset, rangeNote } from './data-range.js';
 import { SpeedMeter } from './speed.js';
+import { analyse, type ModelAnalysis } from './analysis.js';
+import { project } from './code-map.js';
+import { judgeError } from './pad.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -35,6 +38,8 @@ export interface LoopHost {
 export const SLICE_MS = 30;
 /** Milliseconds between two snapshots while training. */
 const SNAPSHOT_MS = 250;
+/** Milliseconds between two analyses (codes map, dead outputs, error quantiles) while training. */
+export const ANALYSIS_MS = 2000;
 /** Validation samples shown beside their reconstructions. */
 export const SHOWN_SAMPLES = 16;
 
@@ -51,6 +56,8 @@ export class LabLoop {
   private sample = 0;
   private lastSnapshot = -Infinity;
   private readonly speed = new SpeedMeter();
+  private analysis: ModelAnalysis | null = null;
+  private lastAnalysis = -Infinity;
 
   constructor(private readonly host: LoopHost) {}
 
@@ -112,7 +119,43 @@ export class LabLoop {
         return this.load(command.file);
       case 'erratum':
         return this.erratum(command.row);
+      case 'draw':
+        return this.draw(command.pixels);
+      case 'digit':
+        return this.digit(command.index);
     }
+  }
+
+  /** The drawing's reconstruction, its code's place on the current map, and its error against the training digits'. */
+  private draw(pixels: Float32Array): void {
+    const session = this.requireSession();
+    const { inputSize } = session.net.config;
+    if (pixels.length !== inputSize) throw new ReclinkError(`the drawing has ${pixels.length} pixels, the model expects ${inputSize}`);
+    const x = fromValues(1, inputSize, pixels);
+    const output = Float32Array.from(session.net.forward(x).data);
+    const code = Float32Array.from(session.net.code.data);
+    const analysis = this.analysis ?? this.analyse(session);
+    let sse = 0;
+    for (let k = 0; k < inputSize; k++) sse += (pixels[k] - output[k]) ** 2;
+    this.host.post({ type: 'drawn', result: { output, point: project(analysis.map, code), sse, ...judgeError(sse, analysis.quantiles) } });
+  }
+
+  /** Validation sample `index` and its reconstruction, for the codes map's hover. */
+  private digit(index: number): void {
+    const session = this.requireSession();
+    const { validation, validationLabels } = session.dataset;
+    if (!Number.isInteger(index) || index < 0 || index >= validation.rows) throw new ReclinkError(`sample ${index} does not exist, expected 0 to ${validation.rows - 1}`, 2);
+    const input = Float32Array.from(rowRange(validation, index, index + 1).data);
+    const output = Float32Array.from(session.net.forward(fromValues(1, validation.cols, input)).data);
+    this.host.post({ type: 'digit', index, label: validationLabels?.[index] ?? null, input, output });
+  }
+
+  /** The codes map and the rest of `ModelAnalysis` for the current weights, posted and kept. */
+  private analyse(session: LabSession): ModelAnalysis {
+    this.lastAnalysis = this.host.now();
+    this.analysis = analyse(session.net, session.dataset, session.step, this.analysis?.map ?? null);
+    this.host.post({ type: 'analysis', analysis: this.analysis });
+    return this.analysis;
   }
 
   /** Runs an erratum's literal formula; the sign error also runs on the live network and batch. */
@@ -186,6 +229,7 @@ export class LabLoop {
     this.running = false;
     this.speed.stop();
     this.session = session;
+    this.analysis = null; // a new network: a new map, its axes owing nothing to the last
     this.sample = Math.min(this.sample, session.dataset.validation.rows - 1);
     const first = session.firstPoint();
     this.post([first], true);
@@ -240,10 +284,13 @@ export class LabLoop {
     if (points.length > 0 || restart) this.host.post({ type: 'losses', points, restart });
   }
 
+  /** A snapshot; the analysis too when paused, or every `ANALYSIS_MS` while training (it takes a few passes over the data). */
   private postSnapshot(): void {
     const session = this.requireSession();
     this.lastSnapshot = this.host.now();
     this.host.post({ type: 'snapshot', snapshot: snapshotOf(session, this.sample) });
+    const due = !this.running || this.lastSnapshot - this.lastAnalysis >= ANALYSIS_MS;
+    if (due && this.analysis?.step !== session.step) this.analyse(session);
     this.postStatus();
   }
 

@@ -1,7 +1,9 @@
 import type { Matrix } from '../linalg/matrix.js';
 import type { RecLinkConfig } from '../model/config.js';
 import type { LossPoint } from './session.js';
+import type { ModelAnalysis } from './analysis.js';
 import type { RangeNote } from './data-range.js';
+import type { DrawingResult } from './pad.js';
 import type { SignDemo } from './sign-demo.js';
 import type { LabSettings } from './settings.js';
 import type { TensorStats } from './view-data.js';
@@ -33,6 +35,10 @@ export type LabCommand =
   /** Send the model as an ONNX file (`exportOnnx`). */
   | { type: 'export' }
   | { type: 'load'; file: LabFile }
+  /** The page's drawing (inputSize values in [0, 1]): reconstruct it, place its code on the map, judge its error. */
+  | { type: 'draw'; pixels: Float32Array }
+  /** Send validation sample `index` and its reconstruction (the codes map's hover). */
+  | { type: 'digit'; index: number }
   /** Run the exercise's literal formula of errata row `row` (0-based, `ERRATA`'s order). */
   | { type: 'erratum'; row: number };
 
@@ -88,6 +94,10 @@ export type LabEvent =
    */
   | { type: 'settings-changed'; step: number; label: string; restarted: boolean; note: string | null }
   | { type: 'error'; source: LabErrorSource; message: string }
+  /** The codes map, the dead outputs and the training errors' quantiles of the current weights (at most every `ANALYSIS_MS` while training). */
+  | { type: 'analysis'; analysis: ModelAnalysis }
+  | { type: 'drawn'; result: DrawingResult }
+  | { type: 'digit'; index: number; label: number | null; input: Float32Array; output: Float32Array }
   /** A checkpoint has loaded: what it was (`loadedMessage`). */
   | { type: 'loaded'; message: string }
   /** The data just loaded lies outside [0, 1] (`rangeNote`); null once it lies within. */

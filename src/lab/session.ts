@@ -19,6 +19,8 @@ export interface LabDataset {
   name: string;
   train: Matrix;
   validation: Matrix;
+  /** The validation samples' digit labels, when the data has labels (the bundled digits do). */
+  validationLabels?: Uint8Array;
 }
 
 /** One point of the loss curves. Losses are per sample, E / N. */
