@@ -7,6 +7,7 @@ import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
 import { Controls } from './controls.js';
 import { byId, el } from './dom.js';
 import { architectureView } from './views/architecture.js';
+import { codesView } from './views/codes.js';
 import { derivationView } from './views/derivation.js';
 import { errataView } from './views/errata.js';
 import { introView } from './views/intro.js';
@@ -16,9 +17,9 @@ import type { PageActions, PageState, View } from './views/view.js';
 import { weightsView } from './views/weights.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), errata: new Map() };
+const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), analysis: null, drawn: null, digit: null, errata: new Map() };
 const actions: PageActions = { send: (command: LabCommand) => worker.postMessage(command), show };
-const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions)];
+const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions), codesView(actions)];
 const tabs = views.map(tab);
 let active = views.findIndex((v) => `#${v.id}` === location.hash);
 let frame = 0;
@@ -47,6 +48,15 @@ function receive(event: LabEvent): void {
     case 'losses':
       state.curves.add(event.points, event.restart);
       if (event.restart) byId('checkpoint-note', HTMLElement).hidden = true; // a loaded checkpoint says so right after
+      break;
+    case 'analysis':
+      state.analysis = event.analysis;
+      break;
+    case 'drawn':
+      state.drawn = event.result;
+      break;
+    case 'digit':
+      state.digit = event;
       break;
     case 'rolled-back':
       state.curves.rollBack(event.step);

@@ -81,7 +81,7 @@ export class LabLoop {
       case 'pause':
         this.running = false;
         this.speed.stop();
-        return this.postStatus();
+        return this.session ? this.postSnapshot() : this.postStatus(); // the views catch up with the weights they stopped at
       case 'step': {
         this.running = false;
         this.speed.stop();
