@@ -20,7 +20,7 @@ export interface ModelAnalysis {
   map: CodeMap;
   /** Quantiles of the per-sample SSE of the first `QUANTILE_SAMPLES` training samples. */
   quantiles: ErrorQuantiles;
-  /** 1 for each output unit that never fires on the validation set (`deadOutputs`). */
+  /** 1 for each output unit that never fires on the validation set (`deadOutputs`); none with a sigmoid or identity output, whose gradient never vanishes. */
   dead: Uint8Array;
 }
 
@@ -36,7 +36,7 @@ export function analyse(net: RecLinkNet, dataset: LabDataset, step: number, prev
   });
   const map = codes.rows >= 2 ? codeMap(codes, dataset.validationLabels ?? null, previous) : codeMap(doubled(codes), null, previous);
   const train = firstRows(dataset.train, Math.min(QUANTILE_SAMPLES, dataset.train.rows));
-  return { step, map, quantiles: errorQuantiles(sampleErrors(net, train, RAW)), dead: deadOutputs(y) };
+  return { step, map, quantiles: errorQuantiles(sampleErrors(net, train, RAW)), dead: net.config.outputActivation === 'relu' ? deadOutputs(y) : new Uint8Array(y.cols) };
 }
 
 /** A single code twice (PCA needs two rows; the map is then one point at the origin). */
