@@ -4,6 +4,7 @@ import { fromValues } from '../src/linalg/matrix.js';
 import { resolveConfig } from '../src/model/config.js';
 import { encodePng, pairGrid } from '../src/report/grid.js';
 import { renderReport } from '../src/report/report.js';
+import { codeMap } from '../src/lab/code-map.js';
 import { lineChart } from '../src/report/svg-chart.js';
 
 const inputs = fromValues(3, 4, [0, 1, 1, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1]);
@@ -50,6 +51,19 @@ describe('renderReport', () => {
     expect(html).toContain('<td>input.weight</td><td>2×4</td>');
     expect(html).toContain('0.01230');
     expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:|<script|<link/);
+  });
+
+  it('maps the codes, a dot a sample coloured by its label', () => {
+    const map = codeMap(fromValues(3, 2, [0, 0, 1, 2, 2, 5]), Uint8Array.of(0, 1, 1));
+    const html = renderReport({
+      title: 'codes', config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2 }), settings: {}, history: [],
+      test: { mse: 0.01, psnr: 20, inputs, outputs }, codes: map,
+    });
+    expect(html).toContain('<h2>Codes</h2>');
+    const dots = html.match(/<circle [^>]*fill="(#[0-9a-f]{6})"/g) ?? [];
+    expect(dots).toHaveLength(3);
+    expect(dots[1].slice(-9)).toBe(dots[2].slice(-9));
+    expect(dots[0].slice(-9)).not.toBe(dots[1].slice(-9));
   });
 
   it('plots a chart with no finite point as a note, not a broken SVG', () => {

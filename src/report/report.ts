@@ -4,6 +4,8 @@ import type { RecLinkConfig } from '../model/config.js';
 import type { EpochRecord } from '../train/events.js';
 import { summarize, type SummaryRow } from '../model/summary.js';
 import { encodePng, pairGrid, type GridOptions } from './grid.js';
+import type { CodeMap } from '../lab/code-map.js';
+import { codeMapChart } from './code-map-svg.js';
 import { histogramChart } from './histogram.js';
 import { escapeXml, lineChart } from './svg-chart.js';
 
@@ -20,6 +22,8 @@ export interface ReportInput {
   test: { mse: number; psnr: number; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
   /** Each training and test sample's SSE with the final weights, and the training errors' recorded quantiles. */
   errors?: { train: ArrayLike<number>; test: ArrayLike<number>; quantiles: ErrorQuantiles };
+  /** The test samples' codes S on their first two principal components, as the lab's Codes view draws them. */
+  codes?: CodeMap;
 }
 
 /**
@@ -61,6 +65,7 @@ ${mseChart}
 <p>Each pair: the input on the left, the network's reconstruction on the right.</p>
 <img alt="test digits beside their reconstructions" src="data:image/png;base64,${grid}">
 ${input.errors ? errorSection(input.errors) : ''}
+${input.codes ? codeSection(input.codes) : ''}
 <h2>Settings</h2>
 ${keyValueTable({ ...input.config, ...input.settings })}
 <h2>Shapes (the exercise's 3.1.1, per sample)</h2>
@@ -83,6 +88,13 @@ function errorSection({ train, test, quantiles }: NonNullable<ReportInput['error
   return `<h2>Reconstruction errors</h2>
 <p>Each sample's sum-squared error, with the quantiles of the training samples' errors that <code>reclink score</code> flags above (default q 0.99 = ${quantiles.quantiles['0.99']?.toPrecision(4) ?? 'none'}).</p>
 ${chart}`;
+}
+
+function codeSection(codes: CodeMap): string {
+  const [a, b] = codes.explained.map((v) => `${Math.round(100 * v)} %`);
+  return `<h2>Codes</h2>
+<p>Each test sample's code S (the output layer's input, ${codes.mean.length} numbers) projected onto the two directions along which the codes vary most: across, the first principal component (${a} of the variance); up, the second (${b}). Digits the network finds alike sit together.</p>
+${codeMapChart(codes)}`;
 }
 
 function keyValueTable(rows: Record<string, string | number | boolean>): string {
