@@ -60,10 +60,10 @@ describe('renderReport', () => {
       test: { mse: 0.01, psnr: 20, inputs, outputs }, codes: map,
     });
     expect(html).toContain('<h2>Codes</h2>');
-    const dots = html.match(/<circle [^>]*fill="(#[0-9a-f]{6})"/g) ?? [];
-    expect(dots).toHaveLength(3);
-    expect(dots[1].slice(-9)).toBe(dots[2].slice(-9));
-    expect(dots[0].slice(-9)).not.toBe(dots[1].slice(-9));
+    const fills = [...html.matchAll(/<circle [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    expect(fills).toHaveLength(3);
+    expect(fills[1]).toBe(fills[2]);
+    expect(fills[0]).not.toBe(fills[1]);
   });
 
   it('plots a chart with no finite point as a note, not a broken SVG', () => {
