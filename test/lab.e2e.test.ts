@@ -161,6 +161,17 @@ describe('the lab in a browser', () => {
     });
     expect(inked.count).toBeGreaterThan(2000);
     expect(inked.colours).toBeGreaterThanOrEqual(10);
+    const dot = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#codes-map');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const width = canvas?.width ?? 1, height = canvas?.height ?? 1;
+      for (let p = 0; p < data.length / 4; p++) if (data[4 * p + 3] === 255) return [(p % width + 0.5) / width, (Math.floor(p / width) + 0.5) / height];
+      return null;
+    });
+    const map = await page.locator('#codes-map').boundingBox();
+    if (!dot || !map) throw new Error('the codes map has no dot');
+    await page.mouse.move(map.x + dot[0] * map.width, map.y + dot[1] * map.height);
+    await expect.poll(() => page.textContent('.codes-tip'), PATIENCE).toMatch(/^a \d, sample \d+: the digit, then its reconstruction$/);
     const pad = await page.locator('#pad').boundingBox();
     if (!pad) throw new Error('the pad is not shown');
     await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
