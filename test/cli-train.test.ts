@@ -121,7 +121,7 @@ describe('reclink train', () => {
   it('writes a stand-alone report with the curves, the digits and the settings', () => {
     const html = readFileSync(runFile('first', 'report.html'), 'utf8');
     expect(html).toContain('<h1>reclink run first</h1>');
-    expect(html.match(/<svg/g)).toHaveLength(3); // loss, validation MSE, the errors' histogram
+    expect(html.match(/<svg/g)).toHaveLength(4); // loss, validation MSE, the errors' histogram, the codes map
     expect(html).toMatch(/src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     expect(html).toContain('<th>optimizer</th><td>adam</td>');
     expect(html).toContain('<th>training samples</th><td>300</td>');
