@@ -1,7 +1,7 @@
 import { Announcer, statusText } from '../src/lab/announce.js';
 import type { RangeNote } from '../src/lab/data-range.js';
 import type { LabErrorSource, LabFile } from '../src/lab/protocol.js';
-import { DEFAULT_LAB_SETTINGS as settingsFields, OPTIMIZER_NAMES, SettingsError, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
+import { DEFAULT_LAB_SETTINGS, OPTIMIZER_NAMES, SettingsError, settingsFromForm, SWITCH_LR, type LabOptimizer, type LabSettings, type SettingsForm } from '../src/lab/settings.js';
 import { formatNumber } from '../src/lab/view-data.js';
 import { byId } from './dom.js';
 import type { PageActions, PageState } from './views/view.js';
@@ -114,12 +114,7 @@ export class Controls {
     if (note === null) return;
     const { divisor } = note;
     if (divisor === null) return void box.replaceChildren(note.message);
-    const divide = document.createElement('button');
-    divide.type = 'button';
-    divide.className = 'small';
-    divide.textContent = `Divide by ${divisor}`;
-    divide.addEventListener('click', () => this.actions.send({ type: 'divide-data', divisor }));
-    box.replaceChildren(`${note.message} `, divide);
+    box.replaceChildren(`${note.message} `, smallButton(`Divide by ${divisor}`, () => this.actions.send({ type: 'divide-data', divisor })));
   }
 
   /** Shows an error from the worker next to the control it concerns. */
@@ -151,11 +146,7 @@ export class Controls {
   private showHint(optimizer: LabOptimizer): void {
     const lr = SWITCH_LR[optimizer];
     if (lr === undefined) return;
-    const use = document.createElement('button');
-    use.type = 'button';
-    use.className = 'small';
-    use.textContent = `Use ${lr}`;
-    use.addEventListener('click', () => {
+    const use = smallButton(`Use ${lr}`, () => {
       this.input('lr').value = String(lr);
       this.applySettings();
     });
@@ -192,7 +183,7 @@ export class Controls {
 
   /** Marks `field` as invalid (aria-invalid, highlighted), every other field as valid. */
   private markInvalid(field: keyof LabSettings | null): void {
-    for (const name of Object.keys(settingsFields) as (keyof LabSettings)[]) {
+    for (const name of Object.keys(DEFAULT_LAB_SETTINGS) as (keyof LabSettings)[]) {
       if (name === field) this.input(name).setAttribute('aria-invalid', 'true');
       else this.input(name).removeAttribute('aria-invalid');
     }
@@ -236,6 +227,15 @@ export class Controls {
     event.preventDefault();
     action();
   }
+}
+
+function smallButton(label: string, click: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'small';
+  button.textContent = label;
+  button.addEventListener('click', click);
+  return button;
 }
 
 function small(value: string): HTMLElement {
