@@ -137,6 +137,14 @@ describe('the lab in a browser', () => {
     await page.selectOption('select[name="optimizer"]', 'sgd');
     await expect.poll(() => page.textContent('#settings-note'), PATIENCE).toMatch(/^SGD starts with fresh state .* try 0\.00003\.$/);
     await expect.poll(() => page.locator('#chart-marks li').count(), PATIENCE).toBe(2);
+    const markPixels = (): Promise<number> => page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#loss-chart canvas');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] === 124 && data[i + 1] === 58 && data[i + 2] === 237) count++;
+      return count;
+    });
+    await expect.poll(markPixels, PATIENCE).toBeGreaterThan(100); // the dashed lines (#7c3aed) drawn on the chart
     await page.screenshot({ path: join(ARTEFACTS, 'lab-settings-marks.png') });
     await page.fill('input[name="lr"]', 'fast');
     await page.press('input[name="lr"]', 'Enter');
