@@ -9,7 +9,7 @@ import { LabSession } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS, SWITCH_LR, type LabOptimizer } from '../src/lab/settings.js';
 import { loadWasmBackend } from '../src/linalg/select-backend.js';
 
-/** Adam's steps before the switch (validation loss about 0.7), and the new optimizer's after it. */
+/** Adam's steps before the switch, and the new optimizer's after it. */
 const BEFORE = 3000;
 const AFTER = 500;
 
@@ -17,6 +17,7 @@ describe('the learning rate suggested after switching optimizer', async () => {
   const data = bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH)));
   const backend = await loadWasmBackend({ threads: 1 });
   const trained = new LabSession(data, { ...DEFAULT_LAB_SETTINGS }, backend);
+  const untrained = trained.validationLoss();
   for (let i = 0; i < BEFORE; i++) trained.trainStep();
   const before = trained.validationLoss();
   const bytes = encodeCheckpoint(trained.net);
@@ -27,7 +28,7 @@ describe('the learning rate suggested after switching optimizer', async () => {
     session.configure({ ...session.settings, optimizer, lr: SWITCH_LR[optimizer] });
     let worst = 0;
     for (let i = 0; i < AFTER; i++) worst = Math.max(worst, session.trainStep().train ?? 0);
-    expect(before).toBeLessThan(0.8);
+    expect(before).toBeLessThan(0.2 * untrained); // a trained model: the loss fell fivefold and more
     expect(worst).toBeLessThan(1.5 * before);
     expect(session.validationLoss()).toBeLessThan(1.05 * before);
   });

@@ -1,4 +1,5 @@
 import { Normalizer } from '../data/normalize.js';
+import { ReclinkError } from '../errors.js';
 import { deadOutputMask } from '../eval/dead-outputs.js';
 import { errorQuantiles, sampleErrors, type ErrorQuantiles } from '../eval/scores.js';
 import { firstRows, zeros, type Matrix } from '../linalg/matrix.js';
@@ -24,8 +25,12 @@ export interface ModelAnalysis {
   dead: Uint8Array;
 }
 
-/** The map of the validation codes (axes signed as in `previous`), the dead outputs, and the training errors' quantiles. */
-export function analyse(net: RecLinkNet, dataset: LabDataset, step: number, previous: CodeMap | null): ModelAnalysis {
+/**
+ * The map of the validation codes (axes signed as in `previous`), the dead outputs, and the
+ * training errors' quantiles; null when the weights' outputs overflow (weights a divergence
+ * left: there is nothing to map).
+ */
+export function analyse(net: RecLinkNet, dataset: LabDataset, step: number, previous: CodeMap | null): ModelAnalysis | null {
   const x = dataset.validation;
   const h = net.config.hiddenSize;
   const codes = zeros(x.rows, h);
@@ -34,9 +39,17 @@ export function analyse(net: RecLinkNet, dataset: LabDataset, step: number, prev
     codes.data.set(net.code.data, start * h);
     y.data.set(output.data, start * x.cols);
   });
+  if (!y.data.every(Number.isFinite) || !codes.data.every(Number.isFinite)) return null;
   const map = codes.rows >= 2 ? codeMap(codes, dataset.validationLabels ?? null, previous) : codeMap(doubled(codes), null, previous);
   const train = firstRows(dataset.train, Math.min(QUANTILE_SAMPLES, dataset.train.rows));
-  return { step, map, quantiles: errorQuantiles(sampleErrors(net, train, RAW)), dead: net.config.outputActivation === 'relu' ? deadOutputMask(y) : new Uint8Array(y.cols) };
+  let quantiles: ErrorQuantiles;
+  try {
+    quantiles = errorQuantiles(sampleErrors(net, train, RAW));
+  } catch (error) {
+    if (error instanceof ReclinkError) return null; // a training sample's reconstruction overflows
+    throw error;
+  }
+  return { step, map, quantiles, dead: net.config.outputActivation === 'relu' ? deadOutputMask(y) : new Uint8Array(y.cols) };
 }
 
 /** A single code twice (PCA needs two rows; the map is then one point at the origin). */

@@ -140,6 +140,7 @@ export class LabLoop {
     const output = Float32Array.from(session.net.forward(x).data);
     const code = Float32Array.from(session.net.code.data);
     const analysis = this.analysis ?? this.analyse(session);
+    if (analysis === null) throw new ReclinkError('the network\'s outputs overflow: reset it (r) or load a checkpoint to draw');
     let sse = 0;
     for (let k = 0; k < inputSize; k++) sse += (pixels[k] - output[k]) ** 2;
     this.host.post({ type: 'drawn', result: { output, point: project(analysis.map, code), sse, ...judgeError(sse, analysis.quantiles) } });
@@ -156,11 +157,13 @@ export class LabLoop {
   }
 
   /** The codes map and the rest of `ModelAnalysis` for the current weights, posted and kept. */
-  private analyse(session: LabSession): ModelAnalysis {
+  private analyse(session: LabSession): ModelAnalysis | null {
     this.lastAnalysis = this.host.now();
-    this.analysis = analyse(session.net, session.dataset, session.step, this.analysis?.map ?? null);
-    this.host.post({ type: 'analysis', analysis: this.analysis });
-    return this.analysis;
+    const fresh = analyse(session.net, session.dataset, session.step, this.analysis?.map ?? null);
+    if (fresh === null) return null; // outputs that overflow: the last map stays
+    this.analysis = fresh;
+    this.host.post({ type: 'analysis', analysis: fresh });
+    return fresh;
   }
 
   /** Runs an erratum's literal formula; the sign error also runs on the live network and batch. */
