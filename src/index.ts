@@ -1,7 +1,8 @@
 /**
  * reclink: the recurrent-link autoencoder, its layers, training, data and I/O.
  *
- * The browser lab's server is `reclink/lab` and the speed benchmark `reclink/bench`.
+ * The browser lab's server is `reclink/lab`, the derivation checker `reclink/check` and the
+ * speed benchmark `reclink/bench`.
  *
  * @module reclink
  */
@@ -104,4 +105,5 @@ export {
   type ErrorQuantiles,
   type SampleScore,
 } from './eval/scores.js';
+export { deadOutputs } from './eval/dead-outputs.js';
 export { VERSION } from './version.js';

@@ -75,6 +75,13 @@ describe('reclink train records the training errors', () => {
     expect(html).toContain('>test (2000)</text>');
     expect(html.match(/>q 0\.(5|9|99|999)<\/text>/g)).toHaveLength(4);
   });
+
+  it('maps the codes of the test samples in report.html, coloured by digit', () => {
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    const map = /<svg[^>]*class="code-map">([\s\S]*?)<\/svg>/.exec(html)?.[1] ?? '';
+    expect(map.match(/<circle /g)).toHaveLength(2000);
+    expect(new Set(map.match(/fill="#[0-9a-f]{6}"/g)).size).toBeGreaterThanOrEqual(10);
+  });
 });
 
 describe('reclink score', () => {

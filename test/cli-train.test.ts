@@ -147,7 +147,7 @@ describe('reclink train', () => {
     firstRun();
     const html = readFileSync(runFile('first', 'report.html'), 'utf8');
     expect(html).toContain('<h1>reclink run first</h1>');
-    expect(html.match(/<svg/g)).toHaveLength(3); // loss, validation MSE, the errors' histogram
+    expect(html.match(/<svg/g)).toHaveLength(4); // loss, validation MSE, the errors' histogram, the codes map
     expect(html).toMatch(/src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     expect(html).toContain('<th>optimizer</th><td>adam</td>');
     expect(html).toContain('<th>training samples</th><td>300</td>');
@@ -347,8 +347,8 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
 
   it.each([
     ['a missing data file', () => train('--data', join(dir, 'none.csv')), 1, `reclink: ${join(dir, 'none.csv')}: no such file or folder, expected data (a file, a folder of PNG images or "bundled")`],
-    ['a ragged CSV', () => train('--data', file('ragged.csv', `${row(225)}\n${row(224)}\n`)), 1, `reclink: ${join(dir, 'ragged.csv')}: line 2 has 224 columns, the model expects 225 (inputSize)`],
-    ['data of the wrong width', () => train('--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
+    ['a ragged CSV', () => train('--data', file('ragged.csv', `${row(225)}\n${row(224)}\n`)), 1, `reclink: ${join(dir, 'ragged.csv')}: line 2 has 224 columns, the model expects 225 (15 × 15 pixels)`],
+    ['data of the wrong width', () => train('--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (15 × 15 pixels)`],
     ['a split larger than the data', () => train('--train-size', '9000', '--test-size', '2000'), 2, 'reclink: bundled MNIST-15 has only 10000 samples, too few for 9000 training and 2000 test samples: each size can be 1 to 9999, the two together at most 10000'],
     ['a bad number', () => train('--lr', 'fast'), 2, "reclink: option '--lr <rate>' argument 'fast' is invalid. Expected a number."],
     ['a negative learning rate', () => train('--lr', '-1'), 2, 'reclink: learning rate is -1, expected a finite number > 0'],
@@ -363,7 +363,7 @@ describe('reclink train, eval and reconstruct: bad input exits 1 or 2 with one l
     ['zero threads', () => train('--threads', '0'), 2, "reclink: option '--threads <n>' argument '0' is invalid. Expected a positive integer or auto."],
     ['an unknown flag', () => train('--epoch', '3'), 2, "reclink: unknown option '--epoch' (Did you mean --epochs?)"],
     ['a missing model', () => reclinkIn(dir, 'eval', '--model', join(dir, 'none.safetensors')), 1, `reclink: cannot read ${join(dir, 'none.safetensors')}: no such file or directory`],
-    ['eval data of the wrong width', () => reclinkIn(dir, 'eval', '--model', firstFolder(), '--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (inputSize)`],
+    ['eval data of the wrong width', () => reclinkIn(dir, 'eval', '--model', firstFolder(), '--data', narrow()), 1, `reclink: ${join(dir, 'narrow.csv')}: line 1 has 200 columns, the model expects 225 (15 × 15 pixels)`],
     ['a model that does not say its data', () => reclinkIn(dir, 'eval', '--model', fresh), 2, `reclink: ${fresh} does not say what data it was trained on: give --data`],
     ['reconstruct without --out', () => reclinkIn(dir, 'reconstruct', '--model', join(runs, 'first')), 2, "reclink: required option '--out <path>' not specified"],
     ['reconstruct into a missing folder', () => reclinkIn(dir, 'reconstruct', '--model', firstFolder(), '--out', join(dir, 'no', 'g.png')), 1, `reclink: cannot write ${join(dir, 'no', 'g.png')}: no such file or directory`],

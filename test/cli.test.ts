@@ -118,7 +118,7 @@ describe('reclink: bad input exits 1 with one line', () => {
 
 describe('reclink: usage errors exit 2 with one line', () => {
   it.each([
-    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, encode, score, export, summary, init, trace, lab or bench (see reclink --help)'],
+    ['no command', [], 'reclink: missing command: expected train, eval, reconstruct, encode, score, export, summary, init, trace, check, lab or bench (see reclink --help)'],
     ['an unknown command', ['trian'], "reclink: unknown command 'trian' (Did you mean train?)"],
     ['an unknown flag', ['summary', '--bacth', '3'], "reclink: unknown option '--bacth' (Did you mean --batch?)"],
     ['a bad number', ['summary', '--batch', '2x'], "reclink: option '--batch <N>' argument '2x' is invalid. Expected an integer."],

@@ -45,8 +45,8 @@ describe('CSV loader', () => {
   });
 
   it('names the line of a wrong column count (ragged rows)', () => {
-    expect(csvError('1,2,3\n1,2\n')).toBe('x.csv: line 2 has 2 columns, the model expects 3 (inputSize)');
-    expect(csvError('a,b,c\n1,2,3\n1,2,3,4\n')).toBe('x.csv: line 3 has 4 columns, the model expects 3 (inputSize)');
+    expect(csvError('1,2,3\n1,2\n')).toBe('x.csv: line 2 has 2 columns, the model expects 3 values');
+    expect(csvError('a,b,c\n1,2,3\n1,2,3,4\n')).toBe('x.csv: line 3 has 4 columns, the model expects 3 values');
   });
 
   it('names the line and column of NaN, infinities, float32 overflow and non-numbers', () => {

@@ -28,7 +28,7 @@ describe('loadDataset', () => {
     const data = loadDataset(path, 3);
     expect(data.x.data).toBeInstanceOf(Float32Array);
     expect(Array.from(data.x.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(() => loadDataset(path, 4)).toThrow(`${path}: every row has 3 columns, the model expects 4 (inputSize)`);
+    expect(() => loadDataset(path, 4)).toThrow(`${path}: every row has 3 columns, the model expects 4 (2 × 2 pixels)`);
     writeNpy(path, zeros(0, 3));
     expect(() => loadDataset(path, 3)).toThrow(`${path}: no samples, expected at least one`);
     writeNpy(path, fromValues(1, 3, [1, NaN, 3]));
@@ -67,7 +67,7 @@ describe('loadDataset', () => {
     const small = loadDataset(undefined, 25);
     expect([small.x.rows, small.x.cols]).toEqual([10000, 25]);
     expect(small.imageSize).toEqual({ height: 5, width: 5 });
-    expect(() => loadDataset('bundled', 224)).toThrow(/bundled MNIST-15: images are 15x15 \(225 pixels\), the model expects 224/);
+    expect(() => loadDataset('bundled', 224)).toThrow(/bundled MNIST-15: images are 15 wide and 15 high \(225 pixels\), the model expects 224/);
   });
 
   it('names a missing path and an unknown format', () => {

@@ -38,9 +38,9 @@ describe('IDX loader', () => {
 
   it('refuses images that can be neither kept nor resampled', () => {
     expect(idxError(idxBytes(1, 2, 3, [1, 2, 3, 4, 5, 6]), 4)).toBe(
-      'x.idx: images are 2x3 (6 pixels), the model expects 4 (inputSize); images are resampled only when both they and the input are square',
+      'x.idx: images are 3 wide and 2 high (6 pixels), the model expects 4 (2 × 2 pixels); images are resampled only when both they and the input are square',
     );
-    expect(idxError(small, 5)).toMatch(/images are 2x2 \(4 pixels\), the model expects 5/);
+    expect(idxError(small, 5)).toMatch(/images are 2 wide and 2 high \(4 pixels\), the model expects 5 values/);
     expect(parseIdx(idxBytes(1, 2, 3, [1, 2, 3, 4, 5, 6]), 6, 'x.idx').imageSize).toEqual({ height: 2, width: 3 });
   });
 

@@ -62,7 +62,7 @@ describe('PNG folder loader', () => {
     const wide = readPngFolder(folderWith('wide', { 'x.png': pngBytes(5, 3, [51, 51, 51, 255]) }), 15);
     expect(wide.imageSize).toEqual({ height: 3, width: 5 });
     expect(pngError(folderWith('wide-bad', { 'x.png': pngBytes(5, 3, [0, 0, 0, 255]) }), 16)).toMatch(
-      /x\.png: images are 3x5 \(15 pixels\), the model expects 16 \(inputSize\)/,
+      /x\.png: images are 5 wide and 3 high \(15 pixels\), the model expects 16 \(4 × 4 pixels\)/,
     );
   });
 
@@ -87,11 +87,11 @@ describe('PNG folder loader', () => {
     view.setUint32(16, 20000); // IHDR width and height, then its CRC, made valid again
     view.setUint32(20, 20000);
     view.setUint32(29, crc32(bytes.subarray(12, 29)));
-    expect(pngError(folderWith('huge', { 'a.png': bytes }), 4)).toMatch(/a\.png: a 20000x20000 image, expected at most 1024 pixels a side \(reclink's limit\)$/);
+    expect(pngError(folderWith('huge', { 'a.png': bytes }), 4)).toMatch(/a\.png: an image 20000 wide and 20000 high, expected at most 1024 pixels a side \(reclink's limit\)$/);
     // 4096 x 4096 at 16 bits (RGBA: 128 MB of samples) took 2 s and 510 MB to decode; a 1024 x 1 line is read.
     const side = (width: number, height: number): string => pngError(folderWith(`side-${width}x${height}`, { 'a.png': pngFile([ihdr(width, height, 16, 6), idat([0]), IEND]) }), 4);
-    expect(side(4096, 4096)).toMatch(/a\.png: a 4096x4096 image, expected at most 1024 pixels a side/);
-    expect(side(1, MAX_PNG_SIDE + 1)).toMatch(/a\.png: a 1025x1 image, expected at most 1024 pixels a side/);
+    expect(side(4096, 4096)).toMatch(/a\.png: an image 4096 wide and 4096 high, expected at most 1024 pixels a side/);
+    expect(side(1, MAX_PNG_SIDE + 1)).toMatch(/a\.png: an image 1 wide and 1025 high, expected at most 1024 pixels a side/);
     const line = pngFile([ihdr(MAX_PNG_SIDE, 1, 8, 0), idat(new Uint8Array(1 + MAX_PNG_SIDE).fill(255, 1)), IEND]);
     expect(readPngFolder(folderWith('line', { 'a.png': line }), MAX_PNG_SIDE).x.data.every((v) => v === 1)).toBe(true);
   });
@@ -110,14 +110,14 @@ describe('PNG folder loader', () => {
     // 20 + 20 + 36 + 72 + 136 + 272 + 528 = 1084 bytes with a filter byte a scanline.
     const interlaced = (bytes: number): Buffer => pngFile([ihdr(32, 32, 8, 0, 1), idat(new Uint8Array(bytes)), IEND]);
     expect(readPngFolder(folderWith('adam7', { 'a.png': interlaced(1084) }), 1024).x.rows).toBe(1);
-    expect(pngError(folderWith('adam7-short', { 'a.png': interlaced(1083) }), 1024)).toMatch(/a\.png: 1083 bytes of image data, a 32x32 image needs 1084 \(truncated\?\)$/);
+    expect(pngError(folderWith('adam7-short', { 'a.png': interlaced(1083) }), 1024)).toMatch(/a\.png: 1083 bytes of image data, an image 32 wide and 32 high needs 1084 \(truncated\?\)$/);
   });
 
   const grey = ihdr(4, 4, 8, 0);
   const pixels = new Uint8Array(4 * 5); // 4 scanlines of a filter byte and 4 pixels
   const corrupt: [string, PngChunk[], string][] = [
     ['no IDAT chunk', [grey, IEND], 'no IDAT chunk: the image has no pixel data'],
-    ['short image data', [grey, idat(pixels.subarray(0, 10)), IEND], '10 bytes of image data, a 4x4 image needs 20 (truncated?)'],
+    ['short image data', [grey, idat(pixels.subarray(0, 10)), IEND], '10 bytes of image data, an image 4 wide and 4 high needs 20 (truncated?)'],
     ['image data that is not zlib', [grey, ['IDAT', pixels], IEND], 'image data that does not inflate (unknown compression method)'],
     ['image data cut short', [grey, ['IDAT', deflateSync(pixels).subarray(0, 6)], IEND], 'image data that does not inflate (unexpected end of file)'],
     ['a bit depth invalid for its colour type', [ihdr(4, 4, 4, 2), idat(new Uint8Array(4 * 7)), IEND], 'bit depth 4 for colour type 2 (RGB), expected 8, 16'],
@@ -125,7 +125,7 @@ describe('PNG folder loader', () => {
     ['a 1,000-byte palette', [ihdr(4, 4, 8, 3), ['PLTE', new Uint8Array(1000)], idat(pixels), IEND], 'a PLTE chunk of 1000 bytes, expected 3 bytes an entry and 1 to 256 entries'],
     ['a palette larger than the bit depth indexes', [ihdr(4, 4, 1, 3), ['PLTE', new Uint8Array(9)], idat(new Uint8Array(8)), IEND], 'a PLTE chunk of 9 bytes, expected 3 bytes an entry and 1 to 2 entries'],
     ['a palette image without a palette', [ihdr(4, 4, 8, 3), idat(pixels), IEND], 'a palette image without a PLTE chunk'],
-    ['an empty image', [ihdr(0, 4, 8, 0), idat(pixels), IEND], 'a 4x0 image, expected at least 1x1'],
+    ['an empty image', [ihdr(0, 4, 8, 0), idat(pixels), IEND], 'an image 0 wide and 4 high, expected at least 1 × 1'],
     ['another chunk first', [idat(pixels), grey, IEND], 'the first chunk is "IDAT", expected IHDR'],
     ['a short IHDR', [['IHDR', new Uint8Array(12)], idat(pixels), IEND], 'an IHDR chunk of 12 bytes, expected 13'],
     ['two IHDR chunks', [grey, grey, idat(pixels), IEND], 'a second IHDR chunk'],

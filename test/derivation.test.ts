@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DERIVATION_PATH, derivationMarkdown } from '../src/docs/derivation.js';
+import { DERIVATION_PATH, derivationMarkdown, exampleFiles } from '../src/docs/derivation.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let generated = '';
@@ -15,6 +15,14 @@ describe('docs/derivation.md', () => {
   it('is what the generator writes today', () => {
     const committed = readFileSync(DERIVATION_PATH, 'utf8');
     expect(generated, 'docs/derivation.md is stale: run `npm run docs`').toBe(committed);
+  });
+
+  it('links the example derivations, as the generator writes them today', () => {
+    for (const { path, text } of exampleFiles()) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      expect(generated).toContain(`](${name})`);
+      expect(readFileSync(path, 'utf8'), `docs/${name} is stale: run \`npm run docs\``).toBe(text);
+    }
   });
 
   it('names files that exist and code that they declare', () => {

@@ -45,9 +45,9 @@ describe('the lab data loaders', () => {
   });
 
   it('gives the command line errors for bad files', async () => {
-    expect(await error(fileDataset([file('bad.csv', `${csvRows(2)}\n${csvRows(1, 224)}`)], 225, decodeBySize))).toBe('bad.csv: line 3 has 224 columns, the model expects 225 (inputSize)');
+    expect(await error(fileDataset([file('bad.csv', `${csvRows(2)}\n${csvRows(1, 224)}`)], 225, decodeBySize))).toBe('bad.csv: line 3 has 224 columns, the model expects 225 (15 × 15 pixels)');
     expect(await error(fileDataset([file('narrow.npy', serializeNpy(fromValues(2, 3, [1, 2, 3, 4, 5, 6])))], 225, decodeBySize))).toBe(
-      'narrow.npy: every row has 3 columns, the model expects 225 (inputSize)',
+      'narrow.npy: every row has 3 columns, the model expects 225 (15 × 15 pixels)',
     );
     expect(await error(fileDataset([file('junk.npy', new Uint8Array([1, 2, 3]))], 225, decodeBySize))).toMatch(/^junk\.npy: not an NPY file/);
     expect(await error(fileDataset([file('one.csv', csvRows(1))], 225, decodeBySize))).toBe('one.csv: 1 sample, expected at least 2 (a fifth of them are held out for validation)');
@@ -65,7 +65,7 @@ describe('the lab data loaders', () => {
     const reversed = await fileDataset([...images].reverse(), 225, decodeBySize);
     expect(reversed.train.data).toEqual(data.train.data);
     expect(await error(fileDataset([png('wide-10x20.png'), png('x-15x15.png')], 225, decodeBySize))).toMatch(
-      /^wide-10x20\.png: images are 10x20 \(200 pixels\), the model expects 225 \(inputSize\)/,
+      /^wide-10x20\.png: images are 20 wide and 10 high \(200 pixels\), the model expects 225 \(15 × 15 pixels\)/,
     );
   });
 
@@ -76,7 +76,7 @@ describe('the lab data loaders', () => {
       return decodeBySize(f);
     };
     const bomb = pngFile([ihdr(100_000, 100_000, 8, 0), idat([0]), IEND]);
-    expect(await error(fileDataset([file('bomb.png', bomb)], 225, count))).toBe("bomb.png: a 100000x100000 image, expected at most 1024 pixels a side (reclink's limit)");
+    expect(await error(fileDataset([file('bomb.png', bomb)], 225, count))).toBe("bomb.png: an image 100000 wide and 100000 high, expected at most 1024 pixels a side (reclink's limit)");
     const noData = pngFile([ihdr(15, 15, 8, 0), IEND]);
     expect(await error(fileDataset([png('a-15x15.png'), file('b.png', noData)], 225, count))).toBe('b.png: no IDAT chunk: the image has no pixel data');
     expect(decoded).toBe(1);

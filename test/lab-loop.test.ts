@@ -3,6 +3,7 @@ import { ReclinkError } from '../src/errors.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/io/checkpoint-format.js';
 import { jsBackend } from '../src/linalg/js-backend.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
+import { rowRange } from '../src/linalg/matrix.js';
 import { backwardEquations, forwardEquations } from '../src/lab/equations.js';
 import { ERRATA } from '../src/docs/errata-table.js';
 import { LabLoop, SHOWN_SAMPLES, SLICE_MS } from '../src/lab/loop.js';
@@ -10,6 +11,7 @@ import { SIGN_ERRATUM } from '../src/lab/sign-demo.js';
 import type { LabCommand, LabEvent, LabSnapshot, LabStatus } from '../src/lab/protocol.js';
 import type { LossPoint } from '../src/lab/session.js';
 import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
+import { formatNumber } from '../src/lab/view-data.js';
 import { blobDataset } from './lab-helpers.js';
 import { expectOnnxAgrees } from './onnx-helpers.js';
 import { Normalizer } from '../src/data/normalize.js';
@@ -95,7 +97,7 @@ describe('the training worker loop', () => {
     lab.tasks.shift()?.(); // one slice: the fake clock advances 10 ms a reading, so a slice is SLICE_MS / 10 steps
     events = lab.take();
     expect(points(events).map((p) => p.step)).toEqual(Array.from({ length: SLICE_MS / 10 }, (_, i) => i + 2));
-    expect(lastStatus(events)).toMatchObject({ running: true, step: 1 + SLICE_MS / 10, samplesPerSecond: expect.any(Number) });
+    expect(lastStatus(events)).toMatchObject({ running: true, step: 1 + SLICE_MS / 10, samplesPerSecond: null }); // less than a second of wall clock yet
     expect(lab.tasks.length).toBe(1); // the next slice is queued
 
     await lab.send({ type: 'pause' });
@@ -123,12 +125,55 @@ describe('the training worker loop', () => {
     let events = lab.take();
     expect(of(events, 'losses')).toEqual([]);
     expect(lastStatus(events)).toMatchObject({ step: 1, settings: { lr: 0.01 } });
+    expect(of(events, 'settings-changed')).toEqual([{ type: 'settings-changed', step: 1, label: 'learning rate 0.001 → 0.01', restarted: false, note: null }]);
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, lr: 0.01, optimizer: 'sgd' } });
+    expect(of(lab.take(), 'settings-changed')[0].note).toMatch(/^SGD starts with fresh state .* try 0\.00003\.$/);
     await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, cycles: 3 } });
     events = lab.take();
+    expect(of(events, 'settings-changed')).toEqual([{ type: 'settings-changed', step: 0, label: 'optimizer SGD → Adam, learning rate 0.01 → 0.001, cycles 2 → 3', restarted: true, note: null }]);
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(of(events, 'snapshot')[0].snapshot.config.cycles).toBe(3);
     expect(Object.keys(of(events, 'snapshot')[0].snapshot.sample.tensors)).toContain('Z_rec.3');
     expect(lab.made.backends).toBe(2); // a new network gets kernels of its own; a new learning rate does not
+  });
+
+  it('after a divergence, says which step\u2019s weights were kept, and the status agrees', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    await lab.send({ type: 'settings', settings: { ...DEFAULT_LAB_SETTINGS, optimizer: 'sgd', lr: 10 } });
+    lab.take();
+    await lab.send({ type: 'start' });
+    lab.runTasks();
+    const events = lab.take();
+    const [rolledBack] = of(events, 'rolled-back');
+    expect(of(events, 'error')[0].message).toMatch(/^training diverged: .*kept the weights from after step (\d+);/);
+    expect(rolledBack.step).toBe(Number(/after step (\d+)/.exec(of(events, 'error')[0].message)?.[1]));
+    expect(lastStatus(events)).toMatchObject({ running: false, step: rolledBack.step });
+    expect(events.indexOf(rolledBack)).toBeLessThan(events.indexOf(of(events, 'error')[0]));
+  });
+
+  it('maps the validation codes when paused, reconstructs a drawing onto that map, and sends a digit for the hover', async () => {
+    const lab = harness();
+    await lab.send({ type: 'data', files: [] });
+    const [{ analysis }] = of(lab.take(), 'analysis');
+    expect(analysis.map.points.length).toBe(2 * 32);
+    expect(analysis.dead.length).toBe(225);
+    expect(Object.keys(analysis.quantiles.quantiles)).toEqual(['0.5', '0.9', '0.99', '0.999']);
+    await lab.send({ type: 'inspect', sample: 3 });
+    expect(of(lab.take(), 'analysis')).toEqual([]); // the same weights: no new analysis
+    const blob = blobDataset(0, 1).validation;
+    await lab.send({ type: 'draw', pixels: Float32Array.from(rowRange(blob, 0, 1).data) });
+    const [{ result }] = of(lab.take(), 'drawn');
+    expect(result.output.length).toBe(225);
+    expect(result.point?.every(Number.isFinite)).toBe(true);
+    expect(result.sse).toBeGreaterThan(0);
+    await lab.send({ type: 'draw', pixels: new Float32Array(225).fill(1) }); // all white: nothing like the blobs
+    expect(of(lab.take(), 'drawn')[0].result.unusual).toBe(true);
+    await lab.send({ type: 'digit', index: 2 });
+    const [digit] = of(lab.take(), 'digit');
+    expect([digit.index, digit.label, digit.input.length, digit.output.length]).toEqual([2, null, 225, 225]);
+    await lab.send({ type: 'draw', pixels: new Float32Array(3) });
+    expect(of(lab.take(), 'error')[0].message).toBe('the drawing has 3 pixels, the model expects 225');
   });
 
   it('reports bad settings, bad files and missing samples as errors, and keeps going', async () => {
@@ -144,7 +189,7 @@ describe('the training worker loop', () => {
     expect(of(events, 'error')).toEqual([{ type: 'error', source: 'data', message: 'x.bad: not a data file' }]);
     expect(lastStatus(events).data?.name).toBe('blobs');
     await lab.send({ type: 'inspect', sample: 32 });
-    expect(of(lab.take(), 'error')[0].message).toBe('sample 32 does not exist, expected 0 to 31');
+    expect(of(lab.take(), 'error')[0]).toMatchObject({ source: 'sample', message: 'sample 32 does not exist, expected 0 to 31' });
     await lab.send({ type: 'inspect', sample: 5 });
     expect(of(lab.take(), 'snapshot')[0].snapshot.sample.index).toBe(5);
     await lab.send({ type: 'data', files: [{ name: 'mine.csv', bytes: new Uint8Array(3) }] });
@@ -172,7 +217,7 @@ describe('the training worker loop', () => {
     const [{ file }] = of(lab.take(), 'checkpoint');
     expect(file.name).toBe('reclink-lab-step-3.safetensors');
     const { net, metadata } = decodeCheckpoint(file.bytes, file.name);
-    expect(metadata).toEqual({ source: 'reclink lab', step: '3' });
+    expect(metadata).toEqual({ source: 'reclink lab', step: '3', epoch: '1' });
     await lab.send({ type: 'inspect', sample: 0 });
     const trained = of(lab.take(), 'snapshot')[0].snapshot;
     expect(net.parameter('output.weight').value.data).toEqual(trained.outputWeight.data);
@@ -185,6 +230,8 @@ describe('the training worker loop', () => {
     expect(loaded.outputWeight.data).toEqual(trained.outputWeight.data);
     expect(of(events, 'losses')[0]).toMatchObject({ restart: true, points: [{ step: 0 }] });
     expect(lastStatus(events)).toMatchObject({ step: 0, running: false });
+    const validation = of(events, 'losses')[0].points[0].validation ?? NaN;
+    expect(of(events, 'loaded')).toEqual([{ type: 'loaded', message: `Loaded reclink-lab-step-3.safetensors, saved at step 3, epoch 1: validation loss ${formatNumber(validation)} on this data. The lab counts from step 0 again and the chart starts over.` }]);
   });
 
   it('exports the trained network as ONNX that onnxruntime runs to the same reconstruction', async () => {

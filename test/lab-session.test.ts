@@ -70,7 +70,7 @@ describe('LabSession', () => {
     const fresh = new LabSession(blobDataset(), settings({ seed: 2 }), jsBackend, session.net.config);
     expect(fresh.net.config).toMatchObject({ hiddenSize: 20, cycles: 2, outputActivation: 'relu', seed: 2 });
     const small = { net: new RecLinkNet({ inputSize: 100 }), source: 'small.safetensors' };
-    expect(() => new LabSession(blobDataset(), settings(), jsBackend, small)).toThrow('small.safetensors: the model expects 100 inputs (inputSize), the data blobs has 225');
+    expect(() => new LabSession(blobDataset(), settings(), jsBackend, small)).toThrow('small.safetensors: the model expects 100 (10 × 10 pixels) a sample, the data blobs has 225');
   });
 
   it('traces a validation sample and refuses one that does not exist', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReclinkError } from '../src/errors.js';
-import { checkSettings, DEFAULT_LAB_SETTINGS, needsRebuild, settingsFromForm, type SettingsForm } from '../src/lab/settings.js';
+import { SettingsError, checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, settingsFromForm, switchNote, SWITCH_LR, type SettingsForm } from '../src/lab/settings.js';
 
 const form: SettingsForm = { optimizer: 'adam', lr: '0.001', batchSize: '64', cycles: '2', outputActivation: 'relu', seed: '0' };
 
@@ -24,8 +23,9 @@ describe('lab settings', () => {
     [{ outputActivation: 'tanh' }, 'output activation is "tanh", expected relu, sigmoid, identity'],
   ])('names a bad field and what it expects: %o', (change, message) => {
     const attempt = (): unknown => settingsFromForm({ ...form, ...change });
-    expect(attempt).toThrow(ReclinkError);
+    expect(attempt).toThrow(SettingsError);
     expect(attempt).toThrow(message);
+    expect(attempt).toThrow(expect.objectContaining({ field: Object.keys(change)[0] })); // the page highlights this field
   });
 
   it('rebuilds the network only for the architecture or the seed', () => {
@@ -34,5 +34,15 @@ describe('lab settings', () => {
     expect(needsRebuild(base, { ...base, cycles: 3 })).toBe(true);
     expect(needsRebuild(base, { ...base, outputActivation: 'sigmoid' })).toBe(true);
     expect(needsRebuild(base, { ...base, seed: 1 })).toBe(true);
+  });
+
+  it('says what changed, and warns that a new optimizer starts fresh, with the measured learning rate', () => {
+    const base = { ...DEFAULT_LAB_SETTINGS };
+    expect(describeChange(base, base)).toBeNull();
+    expect(describeChange(base, { ...base, optimizer: 'sgd', lr: 3e-5 })).toBe('optimizer Adam → SGD, learning rate 0.001 → 0.00003');
+    expect(describeChange(base, { ...base, cycles: 3, seed: 2 })).toBe('cycles 2 → 3, seed 0 → 2');
+    expect(switchNote(base, { ...base, lr: 0.01 })).toBeNull();
+    expect(switchNote(base, { ...base, optimizer: 'sgd', lr: SWITCH_LR.sgd })).toBe('SGD starts with fresh state (no momentum or running averages from before).');
+    expect(switchNote(base, { ...base, optimizer: 'sgd' })).toContain('Learning rate 0.001 is above 0.00003, the largest that kept a trained model from blowing up after switching to SGD on the bundled digits: try 0.00003.');
   });
 });

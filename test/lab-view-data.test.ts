@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromValues } from '../src/linalg/matrix.js';
-import { formatNumber, groupByLayer, imageShape, pairAt, pairTiles, tensorLabel, tensorStats, tileGrid, tilesOf } from '../src/lab/view-data.js';
+import { formatNumber, groupByLayer, imageShape, pairAt, pairTiles, tensorLabel, tensorStats, tileGrid, tilesOf, clampSample } from '../src/lab/view-data.js';
 
 const pixel = (image: { width: number; pixels: Uint8ClampedArray }, x: number, y: number): number[] => Array.from(image.pixels.subarray(4 * (y * image.width + x), 4 * (y * image.width + x) + 4));
 
@@ -75,5 +75,14 @@ describe('view data', () => {
     ]);
     const backward = ['G_Y', 'delta_out', 'G_S', 'delta_link', 'delta_rec.2', 'delta_rec.1', 'G_in', 'delta_in'];
     expect(groupByLayer(backward).map((g) => g.layer)).toEqual(['output layer', 'link layer', 'cycle 2', 'cycle 1', 'input layer']);
+  });
+
+  it('clamps the sample chooser to the samples there are, rounding, and keeps the current one for text', () => {
+    expect(clampSample('12', 2000, 3)).toBe(12);
+    expect(clampSample('5000', 2000, 3)).toBe(1999);
+    expect(clampSample('-4', 2000, 3)).toBe(0);
+    expect(clampSample('2.4', 2000, 3)).toBe(2);
+    expect(clampSample('abc', 2000, 3)).toBe(3);
+    expect(clampSample('', 2000, 7)).toBe(7);
   });
 });

@@ -82,7 +82,137 @@ describe('the lab in a browser', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, round-trips checkpoints with the command line and loads data, without a console error', async () => {
+  it.skipIf(!hasChromium)('lays every view out within a 390 px phone screen', async () => {
+    const phone = await context.newPage();
+    phone.on('console', (message) => message.type() === 'error' && problems.push(`console error (390 px): ${message.text()}`));
+    phone.on('pageerror', (error) => problems.push(`page error (390 px): ${error.message}`));
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(url);
+    await expect.poll(() => phone.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0/);
+    mkdirSync(ARTEFACTS, { recursive: true });
+    const widths: Record<string, number> = {};
+    for (const tab of await phone.getByRole('tab').all()) {
+      const name = String(await tab.textContent());
+      await tab.click();
+      await phone.waitForTimeout(200); // a frame or two to lay the view out
+      widths[name] = await phone.evaluate(() => document.documentElement.scrollWidth);
+      await phone.screenshot({ path: join(ARTEFACTS, `lab-390-${name.toLowerCase().replaceAll(' ', '-')}.png`) });
+    }
+    expect(Object.keys(widths).length).toBeGreaterThanOrEqual(8);
+    expect(Object.entries(widths).filter(([, width]) => width > 390)).toEqual([]);
+    // The views come before the sidebar, and the header's Train button works there.
+    const [tabsTop, sidebarTop] = await phone.evaluate(() => [document.querySelector('nav.tabs'), document.querySelector('aside.controls')].map((e) => e?.getBoundingClientRect().top ?? NaN));
+    expect(tabsTop).toBeLessThan(sidebarTop);
+    await phone.click('#start-top');
+    await expect.poll(() => phone.textContent('#status'), PATIENCE).toMatch(/^Training/);
+    await phone.click('#start-top');
+    await phone.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(!hasChromium)('takes Space after a tab, announces states at most once a second, marks settings changes, maps codes, reconstructs a drawing, counts dead outputs and offers to divide 0-255 data', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
+    mkdirSync(ARTEFACTS, { recursive: true });
+
+    // Space after a tab is chosen (the tab has focus) trains; the live region changes with the state only.
+    await page.evaluate(() => {
+      const counter = window as unknown as { statusChanges: number };
+      counter.statusChanges = 0;
+      new MutationObserver((records) => (counter.statusChanges += records.length)).observe(document.querySelector('#status') as Node, { childList: true, characterData: true, subtree: true });
+    });
+    await page.getByRole('tab', { name: 'Training' }).click();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Training/);
+    await page.waitForTimeout(4000);
+    const changes = await page.evaluate(() => (window as unknown as { statusChanges: number }).statusChanges);
+    expect(changes).toBeGreaterThanOrEqual(1);
+    expect(changes).toBeLessThanOrEqual(5); // about once a second at most, over 4 s of training (it was 40 a second)
+    expect(Number((await page.textContent('#readout-speed'))?.replaceAll(',', ''))).toBeGreaterThan(0);
+
+    // A settings change is a numbered line on the chart and a line under it; a new optimizer says it starts fresh.
+    await page.fill('input[name="lr"]', '0.0005');
+    await page.press('input[name="lr"]', 'Enter');
+    await expect.poll(() => page.textContent('#chart-marks'), PATIENCE).toMatch(/^step [\d,]+: learning rate 0\.001 → 0\.0005$/);
+    await page.selectOption('select[name="optimizer"]', 'sgd');
+    await expect.poll(() => page.textContent('#settings-note'), PATIENCE).toMatch(/^SGD starts with fresh state .* try 0\.00003\.$/);
+    await expect.poll(() => page.locator('#chart-marks li').count(), PATIENCE).toBe(2);
+    const markPixels = (): Promise<number> => page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#loss-chart canvas');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] === 124 && data[i + 1] === 58 && data[i + 2] === 237) count++;
+      return count;
+    });
+    await expect.poll(markPixels, PATIENCE).toBeGreaterThan(100); // the dashed lines (#7c3aed) drawn on the chart
+    await page.screenshot({ path: join(ARTEFACTS, 'lab-settings-marks.png') });
+    await page.fill('input[name="lr"]', 'fast');
+    await page.press('input[name="lr"]', 'Enter');
+    await expect.poll(() => page.textContent('#settings-error'), PATIENCE).toBe('learning rate is "fast", expected a number. The previous value, 0.0005, is still in use.');
+    expect(await page.getAttribute('input[name="lr"]', 'aria-invalid')).toBe('true');
+    await page.click('#optimizer-hint button'); // use the suggested rate
+    await expect.poll(() => page.inputValue('input[name="lr"]'), PATIENCE).toBe('0.00003');
+    expect(await page.getAttribute('input[name="lr"]', 'aria-invalid')).toBeNull();
+    await page.getByRole('button', { name: /^Pause/ }).click();
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused/);
+
+    // The Codes view: a dot a validation digit; hovering one shows it; the pad's drawing is reconstructed and judged.
+    await page.keyboard.press('8');
+    await expect.poll(() => page.textContent('#codes-caption'), PATIENCE).toMatch(/^2000 validation digits after step [\d,]+:/);
+    const inked = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#codes-map');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const colours = new Set<string>();
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255) (count++, colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`));
+      return { count, colours: colours.size };
+    });
+    expect(inked.count).toBeGreaterThan(2000);
+    expect(inked.colours).toBeGreaterThanOrEqual(10);
+    const dot = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#codes-map');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const width = canvas?.width ?? 1, height = canvas?.height ?? 1;
+      for (let p = 0; p < data.length / 4; p++) if (data[4 * p + 3] === 255) return [(p % width + 0.5) / width, (Math.floor(p / width) + 0.5) / height];
+      return null;
+    });
+    const map = await page.locator('#codes-map').boundingBox();
+    if (!dot || !map) throw new Error('the codes map has no dot');
+    await page.mouse.move(map.x + dot[0] * map.width, map.y + dot[1] * map.height);
+    await expect.poll(() => page.textContent('.codes-tip'), PATIENCE).toMatch(/^a \d, sample \d+: the digit, then its reconstruction$/);
+    const pad = await page.locator('#pad').boundingBox();
+    if (!pad) throw new Error('the pad is not shown');
+    await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * (0.15 + 0.07 * i));
+    await page.mouse.up();
+    await expect.poll(() => page.textContent('#pad-verdict'), PATIENCE).toMatch(/^(Typical|Usual|Rare|Unusual): error [\d.]+/);
+    const reconstructed = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('#pad-reconstruction');
+      const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let bright = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 60) bright++;
+      return bright;
+    });
+    expect(reconstructed).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTEFACTS, 'lab-codes.png'), fullPage: true });
+
+    // Dead output units, counted and drawn in the Weights view.
+    await page.keyboard.press('4');
+    await expect.poll(() => page.textContent('#dead-count'), PATIENCE).toMatch(/^\d+ of 225 output units are dead after step [\d,]+ \(output activation relu\)\.$/);
+
+    // 0-255 data is called out, and divided by 255 on request.
+    const rows = Array.from({ length: 10 }, (_, n) => Array.from({ length: 225 }, (_, k) => (n * 31 + k * 7) % 256).join(',')).join('\n');
+    await page.setInputFiles('#data-files', { name: 'bytes.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+    await expect.poll(() => page.textContent('#data-range'), PATIENCE).toMatch(/^bytes\.csv holds values from 0 to 255, outside \[0, 1\].*0–255 pixels\. Divide by 255$/);
+    await page.screenshot({ path: join(ARTEFACTS, 'lab-0-255.png') });
+    await page.getByRole('button', { name: 'Divide by 255' }).click();
+    await expect.poll(() => page.textContent('#data-name'), PATIENCE).toMatch(/^bytes\.csv ÷ 255: 8 training and 2 validation samples\.$/);
+    expect(await page.isHidden('#data-range')).toBe(true);
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, checks a derivation, round-trips checkpoints with the command line and loads data, without a console error', async () => {
     await page.goto(url);
     await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
     const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
@@ -114,6 +244,24 @@ describe('the lab in a browser', () => {
     await page.getByRole('button', { name: 'run the literal formula of row 6' }).click();
     await expect.poll(() => page.textContent('#panel-errata'), PATIENCE).toContain('the exact opposite of the gradient');
     await expect(page.locator('.sign-demo figcaption').textContent()).resolves.toMatch(/the exercise’s sign [\d.]+ → [\d.e+]+/);
+
+    // Your derivation: a wrong file, then a right one, checked on the trained network and its last batch.
+    await page.keyboard.press('9');
+    await page.getByRole('button', { name: 'A correct version' }).click();
+    const right = await page.inputValue('#derivation-text');
+    const summary = (): Promise<string | null> => page.textContent('#derivation-summary');
+    await page.fill('#derivation-text', right.replace(/^dW_rec = .*$/m, "dW_rec = d_rec2' * (Z_in + Z_rec1)"));
+    await page.press('#derivation-text', 'Control+Enter');
+    await expect.poll(summary, PATIENCE).toBe('6 of 7 gradients are right.');
+    const dwRec = page.locator('.verdicts li').nth(right.split('\n').findIndex((line) => line.startsWith('dW_rec')));
+    await expect(dwRec.textContent()).resolves.toMatch(/^✗ relative error [\d.]+: only the last cycle's term δ_rec\(2\)ᵀ \(Z_in \+ Z_rec\(1\)\); W_rec is used in every cycle — add δ_rec\(1\)ᵀ Z_in/);
+    await page.fill('#derivation-text', right);
+    await page.getByRole('button', { name: /^Check/ }).click();
+    await expect.poll(summary, PATIENCE).toBe('All 7 gradients are right.');
+    expect(await page.locator('.verdicts li.right').count()).toBe(right.split('\n').filter((line) => /^\w+ = /.test(line)).length);
+    expect(await page.textContent('#panel-your-derivation')).toMatch(/Checked on the network at step [\d,]+ \(T = 2, H = 75, g = relu\) and its last training batch of 64 samples, in float64\./);
+    expect(await page.evaluate(() => localStorage.getItem('reclink.derivation'))).toBe(right);
+    await page.screenshot({ path: join(ARTEFACTS, 'lab-your-derivation.png') });
 
     // Checkpoint: save (a download in the command line's format), reset to fresh weights, load it back.
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('s')]);
@@ -148,7 +296,7 @@ describe('the lab in a browser', () => {
 
     // The learner's own data: the command line's errors, shown in the page; PNG images decoded by the browser.
     await page.setInputFiles('#data-files', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.1,0.2,0.3\n') });
-    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (inputSize)');
+    await expect.poll(() => page.textContent('#data-error'), PATIENCE).toBe('bad.csv: line 1 has 3 columns, the model expects 225 (15 × 15 pixels)');
     expect(await page.textContent('#data-name')).toMatch(/^bundled MNIST-15: /);
     await page.setInputFiles('#data-files', [3, 1, 2, 5, 4].map((n) => ({ name: `digit-${n}.png`, mimeType: 'image/png', buffer: grey28(n) })));
     await expect.poll(() => page.textContent('#data-name'), PATIENCE).toBe('5 PNG images: 4 training and 1 validation samples.');

@@ -64,6 +64,7 @@ describe('reclink as a dependency', () => {
     expect(node(cjs, 'lab.js', `const m = require('reclink/lab');\nconsole.log(typeof m.serveLab, typeof m.LAB_ROOT);\n`)).toBe('function string');
     const esm = consumer('module');
     expect(node(esm, 'bench.js', `import * as m from 'reclink/bench';\nconsole.log(typeof m.runBench, typeof m.formatBench);\n`)).toBe('function function');
+    expect(node(cjs, 'check.js', `const m = require('reclink/check');\nconsole.log(typeof m.checkInThread, m.EXAMPLE_NAMES.join());\n`)).toBe('function correct,exercise');
   });
 
   it('type-checks in both kinds of TypeScript project', () => {
@@ -99,7 +100,7 @@ describe('the published package', () => {
   });
 
   it('ships what its entry points and command need', () => {
-    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/lab/index.d.ts', 'dist/bench/index.js', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js']) {
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/lab/index.d.ts', 'dist/bench/index.js', 'bin/reclink.js', 'dist/reclink.wasm', 'dist/web/index.html', 'dist/train/replica-worker.js', 'dist/check/thread.js']) {
       expect(paths).toContain(path);
     }
   });

@@ -4,6 +4,7 @@ import { fromValues } from '../src/linalg/matrix.js';
 import { resolveConfig } from '../src/model/config.js';
 import { encodePng, pairGrid } from '../src/report/grid.js';
 import { renderReport } from '../src/report/report.js';
+import { codeMap } from '../src/lab/code-map.js';
 import { lineChart } from '../src/report/svg-chart.js';
 
 const inputs = fromValues(3, 4, [0, 1, 1, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1]);
@@ -62,6 +63,19 @@ describe('renderReport', () => {
       test: { mse: 0.0123, psnr: 19.1, deadOutputs: null, inputs, outputs },
     });
     expect(html).toContain('<th>dead outputs</th><td>not counted (sigmoid output)</td>');
+  });
+
+  it('maps the codes, a dot a sample coloured by its label', () => {
+    const map = codeMap(fromValues(3, 2, [0, 0, 1, 2, 2, 5]), Uint8Array.of(0, 1, 1));
+    const html = renderReport({
+      title: 'codes', config: resolveConfig({ inputSize: 4, hiddenSize: 2, linkStride: 2 }), settings: {}, history: [],
+      test: { mse: 0.01, psnr: 20, inputs, outputs }, codes: map,
+    });
+    expect(html).toContain('<h2>Codes</h2>');
+    const fills = [...html.matchAll(/<circle [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    expect(fills).toHaveLength(3);
+    expect(fills[1]).toBe(fills[2]);
+    expect(fills[0]).not.toBe(fills[1]);
   });
 
   it('plots a chart with no finite point as a note, not a broken SVG', () => {

@@ -27,8 +27,7 @@ export function drawImage(canvas: HTMLCanvasElement, image: RgbaImage, zoom: num
     canvas.width = image.width;
     canvas.height = image.height;
   }
-  canvas.style.width = `${image.width * zoom}px`;
-  canvas.style.height = `${image.height * zoom}px`;
+  canvas.style.width = `${image.width * zoom}px`; // the height follows (CSS height: auto), also when max-width narrows it
   const context = canvas.getContext('2d');
   if (context === null) throw new Error('no 2D canvas context');
   context.putImageData(new ImageData(new Uint8ClampedArray(image.pixels), image.width, image.height), 0, 0);

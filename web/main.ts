@@ -2,10 +2,13 @@ import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { LossCurves } from '../src/lab/loss-curves.js';
+import type { CheckSetting } from '../src/check/truth.js';
+import { clampSample } from '../src/lab/view-data.js';
 import type { LabCommand, LabEvent } from '../src/lab/protocol.js';
 import { Controls } from './controls.js';
 import { byId, el } from './dom.js';
 import { architectureView } from './views/architecture.js';
+import { codesView } from './views/codes.js';
 import { derivationView } from './views/derivation.js';
 import { errataView } from './views/errata.js';
 import { introView } from './views/intro.js';
@@ -13,18 +16,39 @@ import { sampleView } from './views/sample.js';
 import { trainView } from './views/train.js';
 import type { PageActions, PageState, View } from './views/view.js';
 import { weightsView } from './views/weights.js';
+import { yourDerivationView } from './views/your-derivation.js';
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), errata: new Map() };
-const actions: PageActions = { send: (command: LabCommand) => worker.postMessage(command), show };
-const views: View[] = [introView(actions), trainView(actions), architectureView(), weightsView(), sampleView(actions), derivationView(), errataView(actions)];
+const state: PageState = { status: null, snapshot: null, curves: new LossCurves(), analysis: null, drawn: null, digit: null, errata: new Map() };
+/** Views waiting for the network and batch to check a derivation on. */
+const settingRequests: ((answer: { setting: CheckSetting | null; step: number }) => void)[] = [];
+const actions: PageActions = {
+  send: (command: LabCommand) => worker.postMessage(command),
+  show,
+  checkSetting: () =>
+    new Promise((resolve) => {
+      settingRequests.push(resolve);
+      actions.send({ type: 'check-setting' });
+    }),
+};
+const views: View[] = [
+  introView(actions),
+  trainView(actions),
+  architectureView(),
+  weightsView(),
+  sampleView(actions),
+  derivationView(),
+  errataView(actions),
+  codesView(actions),
+  yourDerivationView(actions),
+];
 const tabs = views.map(tab);
 let active = views.findIndex((v) => `#${v.id}` === location.hash);
 let frame = 0;
 const controls = new Controls({
   ...actions,
   showIndex: (index) => index < views.length && show(views[index].id),
-  moveSample: (by) => state.snapshot && actions.send({ type: 'inspect', sample: Math.max(0, state.snapshot.sample.index + by) }),
+  moveSample: (by) => state.snapshot && actions.send({ type: 'inspect', sample: clampSample(String(state.snapshot.sample.index + by), state.status?.data?.validation ?? 1, state.snapshot.sample.index) }),
 });
 
 byId('panels', HTMLElement).append(...views.map((v) => v.panel));
@@ -45,6 +69,19 @@ function receive(event: LabEvent): void {
       break;
     case 'losses':
       state.curves.add(event.points, event.restart);
+      if (event.restart) byId('checkpoint-note', HTMLElement).hidden = true; // a loaded checkpoint says so right after
+      break;
+    case 'analysis':
+      state.analysis = event.analysis;
+      break;
+    case 'drawn':
+      state.drawn = event.result;
+      break;
+    case 'digit':
+      state.digit = event;
+      break;
+    case 'rolled-back':
+      state.curves.rollBack(event.step);
       break;
     case 'snapshot':
       state.snapshot = event.snapshot;
@@ -54,6 +91,19 @@ function receive(event: LabEvent): void {
       break;
     case 'erratum':
       state.errata.set(event.row, { effect: event.effect, signDemo: event.signDemo });
+      break;
+    case 'check-setting':
+      for (const resolve of settingRequests.splice(0)) resolve({ setting: event.setting, step: event.step });
+      return;
+    case 'settings-changed':
+      if (!event.restarted) state.curves.mark(event.step, event.label);
+      controls.showNote(event.restarted ? `${event.label}: a new network from the seed, back at step 0, paused.` : event.note ?? `${event.label}, from step ${event.step}.`);
+      break;
+    case 'loaded':
+      controls.showNote(event.message, 'checkpoint-note');
+      break;
+    case 'data-range':
+      controls.showRange(event.note);
       break;
     case 'error':
       controls.showError(event.source, event.message);

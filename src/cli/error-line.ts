@@ -24,7 +24,7 @@ const HELP_CODES = ['commander.helpDisplayed', 'commander.help', 'commander.vers
 export function outcomeOf(error: unknown): Outcome {
   if (error instanceof CommanderError) {
     if (HELP_CODES.includes(error.code) && error.exitCode === 0) return { exitCode: 0, line: null };
-    if (error.code === 'commander.help') return failure(2, 'missing command: expected train, eval, reconstruct, encode, score, export, summary, init, trace, lab or bench (see reclink --help)');
+    if (error.code === 'commander.help') return failure(2, 'missing command: expected train, eval, reconstruct, encode, score, export, summary, init, trace, check, lab or bench (see reclink --help)');
     return failure(2, error.message.replace(/^error: /, ''));
   }
   if (error instanceof ReclinkError || error instanceof Interrupted) return failure(error.exitCode, error.message);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerBench } from './commands/bench.js';
+import { registerCheck } from './commands/check.js';
 import { registerEncode } from './commands/encode.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
@@ -45,6 +46,7 @@ function program(): Command {
   registerSummary(root);
   registerInit(root);
   registerTrace(root);
+  registerCheck(root);
   registerLab(root);
   registerBench(root);
   return root;

@@ -2,7 +2,10 @@ import { deadOutputs } from '../eval/dead-outputs.js';
 import { reconstruct, reconstructionMetrics, valueRange, type ReconstructionMetrics } from '../eval/reconstruction.js';
 import { errorQuantiles, sampleErrors } from '../eval/scores.js';
 import { ReclinkError } from '../errors.js';
-import { firstRows } from '../linalg/matrix.js';
+import type { Normalizer } from '../data/normalize.js';
+import { encode } from '../eval/codes.js';
+import { codeMap, type CodeMap } from '../lab/code-map.js';
+import { firstRows, type Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
@@ -48,6 +51,8 @@ export interface RunSummary {
 
 /** Test digits the report shows. */
 const REPORT_SAMPLES = 16;
+/** Test samples whose codes the report maps, at most. */
+const REPORT_CODES = 2000;
 
 /**
  * Trains as `plan` says, writing the run folder (which the caller has locked) as it goes:
@@ -158,6 +163,13 @@ function resume(trainer: Trainer, point: ResumePoint): number[] {
   return [...point.epochSeconds];
 }
 
+/** The map of the first `REPORT_CODES` test samples' codes, or none for fewer than two samples. */
+function reportCodes(net: RecLinkNet, x: Matrix, labels: Uint8Array | null, normalizer: Normalizer): CodeMap | undefined {
+  if (x.rows < 2) return undefined;
+  const rows = Math.min(REPORT_CODES, x.rows);
+  return codeMap(encode(net, firstRows(x, rows), normalizer), labels?.subarray(0, rows) ?? null);
+}
+
 /** What the report shows beside the history: the weights it tests, and why the run stopped when it stopped early. */
 interface ReportContent {
   run: RunSettings;
@@ -183,6 +195,7 @@ function writeReport(plan: RunPlan, trainer: Trainer, { run, backend, shown, not
     history: [...trainer.history],
     test: { mse: test.mse, psnr: test.psnr, deadOutputs: deadOutputs(shown, x, data.normalizer), inputs: firstRows(x, REPORT_SAMPLES), outputs: firstRows(y, REPORT_SAMPLES), range: valueRange(x) },
     errors,
+    codes: reportCodes(shown, x, data.split.test.labels ?? null, data.normalizer),
   });
   folder.writeText('report.html', html);
   return test;

@@ -6,8 +6,14 @@ export const MAX_DATASET_VALUES = 2 ** 28;
 /** Throws unless a row of `file` (`where`: "line 3", "row 3") has `inputSize` columns. */
 export function checkColumns(file: string, where: string, columns: number, inputSize: number): void {
   if (columns !== inputSize) {
-    throw new ReclinkError(`${file}: ${where} has ${columns} columns, the model expects ${inputSize} (inputSize)`);
+    throw new ReclinkError(`${file}: ${where} has ${columns} columns, the model expects ${expectedValues(inputSize)}`);
   }
+}
+
+/** `225 (15 × 15 pixels)` for a square input, `12 values` otherwise: what a sample of the model holds, in words. */
+export function expectedValues(inputSize: number): string {
+  const side = Math.round(Math.sqrt(inputSize));
+  return side * side === inputSize ? `${inputSize} (${side} × ${side} pixels)` : `${inputSize} values`;
 }
 
 /** Throws unless `samples` samples of `inputSize` values are at least one and fit in memory. */

@@ -1,4 +1,5 @@
 import { ReclinkError } from '../errors.js';
+import { expectedValues } from './checks.js';
 import type { FloatArray } from '../linalg/matrix.js';
 import { AreaResampler, type ImageSize } from './resample.js';
 
@@ -26,7 +27,7 @@ export function fitImages(size: ImageSize, inputSize: number, what: string): Ima
     return { size: resampler.to, write: (src, dst, offset) => resampler.resample(src, dst, offset) };
   }
   throw new ReclinkError(
-    `${what}: images are ${size.height}x${size.width} (${pixels} pixels), the model expects ${inputSize} (inputSize); ` +
+    `${what}: images are ${size.width} wide and ${size.height} high (${pixels} pixels), the model expects ${expectedValues(inputSize)}; ` +
       'images are resampled only when both they and the input are square',
   );
 }

@@ -84,7 +84,7 @@ function* chunks(bytes: Uint8Array, fail: (what: string) => ReclinkError): Gener
 /** Throws unless `inflated`, the length of the inflated image data, holds every scanline that `png` announces. */
 export function checkImageData(png: PngLayout, inflated: number, file: string): void {
   if (inflated < png.imageBytes) {
-    throw new ReclinkError(`${file}: ${inflated} bytes of image data, a ${png.height}x${png.width} image needs ${png.imageBytes} (truncated?)`);
+    throw new ReclinkError(`${file}: ${inflated} bytes of image data, an image ${png.width} wide and ${png.height} high needs ${png.imageBytes} (truncated?)`);
   }
 }
 
@@ -93,9 +93,9 @@ function parseHeader(data: Uint8Array, fail: (what: string) => ReclinkError): He
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const [width, height] = [view.getUint32(0), view.getUint32(4)];
   const [depth, colourType, compression, filter, interlace] = data.subarray(8);
-  if (width === 0 || height === 0) throw fail(`a ${height}x${width} image, expected at least 1x1`);
+  if (width === 0 || height === 0) throw fail(`an image ${width} wide and ${height} high, expected at least 1 × 1`);
   if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) {
-    throw fail(`a ${height}x${width} image, expected at most ${MAX_PNG_SIDE} pixels a side (reclink's limit)`);
+    throw fail(`an image ${width} wide and ${height} high, expected at most ${MAX_PNG_SIDE} pixels a side (reclink's limit)`);
   }
   const colour = COLOUR_TYPES.get(colourType);
   if (colour === undefined) throw fail(`colour type ${colourType}, expected 0, 2, 3, 4 or 6`);

@@ -1,4 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkDerivation } from '../check/check.js';
+import { exampleDerivation, type ExampleName } from '../check/examples.js';
+import { checkSetting } from '../check/truth.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { RecLinkNet } from '../model/reclink-net.js';
 import {
@@ -26,7 +29,7 @@ import { bound, count, figure } from './figures.js';
  * committed file, so the figures cannot go stale; `npm run docs` rewrites the file.
  */
 export function derivationMarkdown(): string {
-  return [header(), network(), forward(), backward(), finiteDifferences(), errata()].join('\n');
+  return [header(), network(), forward(), backward(), finiteDifferences(), errata(), checker()].join('\n');
 }
 
 function header(): string {
@@ -170,7 +173,61 @@ given beside each.
 `;
 }
 
+function checker(): string {
+  const { net, x } = errataFixture();
+  const report = checkDerivation(exampleDerivation('exercise', net.config), checkSetting(net, x));
+  const rows = report.gradients.map((g) => `| \`${g.name}\` | ${g.relativeError === null ? '–' : figure(g.relativeError)} | ${g.diagnosis} |`);
+  return `## Check your own derivation
+
+\`reclink check FILE\` reads a backward pass derived by hand, written in math.js's expression language:
+one assignment a line, \`#\` comments, \`A * B\` the matrix product, \`A .* B\` the element-wise one,
+\`A'\` the transpose, \`sum(A, 1)\` the sum over the batch, and \`relu\`, \`drelu\`, \`sigmoid\`, \`dsigmoid\`.
+It binds the batch, the forward pass and the parameters (\`X\`, \`Y\`, \`S\`, \`A_in\`, \`Z_in\`, \`X_red\`,
+\`A_link\`, \`Z_link\`, \`A_rec1\` … \`A_recT\`, \`Z_rec1\` … \`Z_recT\`, \`A_out\`; \`W_in\`, \`b_in\`, \`W_link\`,
+\`b_link\` with a link bias, \`W_rec\`, \`b_rec\`, \`W_out\`, \`b_out\`, biases 1 × n), evaluates the file in
+float64, and judges each gradient it must define (\`dW_in\`, \`db_in\`, \`dW_link\`, \`db_link\` with a link
+bias, \`dW_rec\`, \`db_rec\`, \`dW_out\`, \`db_out\`) against the model's own from one pass of \`traceModel\`
+(\`src/model/trace.ts\`): right when max|Δ| / max|true| ≤ 1e-6. Intermediates it may define under the
+trace's names (\`G_Y\`, \`d_out\`, \`G_S\`, \`d_link\`, \`d_rec1\` …, \`G_in\`, \`d_in\`) are checked too, and a
+wrong gradient points at the first of them that it reads and that departs from the truth.
+
+A wrong gradient is named from a catalogue of mistakes (\`src/check/catalogue.ts\` \`catalogue\`), each
+the backward pass written one wrong way from the true forward pass (\`src/check/backward.ts\`
+\`backwardPass\`): the sign flipped, a factor 2 missing, transposed, only the last cycle's term or
+only the first in ∂E/∂W_rec and ∂E/∂b_rec, only one cycle's path into G_in, Z_in left out of a later
+cycle's input, an activation's derivative missing (output, link, recurrent, input) or taken at Y
+instead of A_out, the link path left out of S, a bias summed over the wrong axis, and the exercise's
+batch sum taken before the product.
+
+Two files to start from, written by \`src/check/examples.ts\` \`exampleDerivation\` and kept here by
+\`npm run docs\`: [a correct derivation](derivation-correct.txt) (\`reclink check --example correct\`)
+and [the exercise's own formulas](derivation-exercise.txt) (\`reclink check --example exercise\`),
+rows 6–10 of the errata above written as the exercise writes them. On the setting of the errata
+(the default network, seed ${ERRATA_SETUP.modelSeed}; N = ${x.rows} samples uniform in [0, 1), seed ${ERRATA_SETUP.dataSeed}), the checker says of the
+exercise's file:
+
+| gradient | relative error | diagnosis |
+|---|---|---|
+${rows.join('\n')}
+
+The lab's "Your derivation" tab checks the same language on the network it is training and its last
+batch, and shows the verdict beside each line.
+`;
+}
+
 /** The committed file: `docs/derivation.md` at the package root (from `src/docs` or `dist/docs`). */
 export const DERIVATION_PATH = fileURLToPath(new URL('../../docs/derivation.md', import.meta.url));
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) writeFileAtomic(DERIVATION_PATH, derivationMarkdown());
+/** The example derivations docs/derivation.md links, for the default network: path and text. */
+export function exampleFiles(): { path: string; text: string }[] {
+  const names: ExampleName[] = ['correct', 'exercise'];
+  return names.map((name) => ({
+    path: fileURLToPath(new URL(`../../docs/derivation-${name}.txt`, import.meta.url)),
+    text: exampleDerivation(name, new RecLinkNet().config),
+  }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileAtomic(DERIVATION_PATH, derivationMarkdown());
+  for (const { path, text } of exampleFiles()) writeFileAtomic(path, text);
+}

@@ -68,5 +68,5 @@ async function pngDataset(files: readonly LabFile[], inputSize: number, decodePn
 function split(data: Dataset): LabDataset {
   if (data.x.rows < 2) throw new ReclinkError(`${data.source}: 1 sample, expected at least 2 (a fifth of them are held out for validation)`);
   const { train, test } = splitDataset(data, { seed: SPLIT_SEED });
-  return { name: data.source, train: train.x, validation: test.x };
+  return { name: data.source, train: train.x, validation: test.x, ...(test.labels ? { validationLabels: test.labels } : {}) };
 }

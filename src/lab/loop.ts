@@ -1,6 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { clone, firstRows, fromValues, rowRange } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
+import { checkSetting } from '../check/truth.js';
 import { Normalizer, type NormalizationName } from '../data/normalize.js';
 import { ERRATA } from '../docs/errata-table.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint-format.js';
@@ -8,7 +9,13 @@ import { exportOnnx } from '../onnx/export-onnx.js';
 import { traceModel, type Trace } from '../model/trace.js';
 import type { LabCommand, LabErrorSource, LabEvent, LabFile, LabSnapshot } from './protocol.js';
 import { LabSession, type LabDataset, type LossPoint } from './session.js';
-import { checkSettings, DEFAULT_LAB_SETTINGS, needsRebuild, type LabSettings } from './settings.js';
+import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
+import { checkpointOrigin, loadedMessage } from './checkpoint-origin.js';
+import { dividedDataset, rangeNote } from './data-range.js';
+import { SpeedMeter } from './speed.js';
+import { analyse, type ModelAnalysis } from './analysis.js';
+import { project } from './code-map.js';
+import { judgeError } from './pad.js';
 import { SIGN_ERRATUM, signErrorDemo } from './sign-demo.js';
 import { tensorStats, type TensorStats } from './view-data.js';
 
@@ -32,6 +39,8 @@ export interface LoopHost {
 export const SLICE_MS = 30;
 /** Milliseconds between two snapshots while training. */
 const SNAPSHOT_MS = 250;
+/** Milliseconds between two analyses (codes map, dead outputs, error quantiles) while training. */
+export const ANALYSIS_MS = 2000;
 /** Validation samples shown beside their reconstructions. */
 export const SHOWN_SAMPLES = 16;
 
@@ -47,7 +56,9 @@ export class LabLoop {
   private scheduled = false;
   private sample = 0;
   private lastSnapshot = -Infinity;
-  private samplesPerSecond: number | null = null;
+  private readonly speed = new SpeedMeter();
+  private analysis: ModelAnalysis | null = null;
+  private lastAnalysis = -Infinity;
 
   constructor(private readonly host: LoopHost) {}
 
@@ -64,28 +75,39 @@ export class LabLoop {
     switch (command.type) {
       case 'start':
         this.requireSession();
+        if (!this.running) this.speed.start(this.host.now());
         this.running = true;
         this.schedule();
         return this.postStatus();
       case 'pause':
         this.running = false;
-        this.samplesPerSecond = null;
-        return this.postStatus();
-      case 'step':
+        this.speed.stop();
+        return this.session ? this.postSnapshot() : this.postStatus(); // the views catch up with the weights they stopped at
+      case 'step': {
         this.running = false;
-        this.samplesPerSecond = null;
-        this.post([this.requireSession().trainStep()], false);
+        this.speed.stop();
+        const session = this.requireSession();
+        try {
+          this.post([session.trainStep()], false);
+        } catch (error) {
+          this.rollBack(session);
+          throw error;
+        }
         return this.postSnapshot();
+      }
       case 'reset': {
         const { dataset, net } = this.requireSession();
-        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
+        this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend(), net.config));
+        return;
       }
       case 'settings':
         return this.configure(command.settings);
       case 'data': {
         const dataset = command.files.length === 0 ? await this.host.loadBundled() : await this.host.loadFiles(command.files);
-        return this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend()));
+        return this.useData(dataset);
       }
+      case 'divide-data':
+        return this.useData(dividedDataset(this.requireSession().dataset, command.divisor));
       case 'inspect':
         this.requireSession().sampleTrace(command.sample);
         this.sample = command.sample;
@@ -98,7 +120,50 @@ export class LabLoop {
         return this.load(command.file);
       case 'erratum':
         return this.erratum(command.row);
+      case 'check-setting': {
+        const session = this.session;
+        return this.host.post({ type: 'check-setting', setting: session && checkSetting(session.net, session.currentBatch), step: session?.step ?? 0 });
+      }
+      case 'draw':
+        return this.draw(command.pixels);
+      case 'digit':
+        return this.digit(command.index);
     }
+  }
+
+  /** The drawing's reconstruction, its code's place on the current map, and its error against the training digits'. */
+  private draw(pixels: Float32Array): void {
+    const session = this.requireSession();
+    const { inputSize } = session.net.config;
+    if (pixels.length !== inputSize) throw new ReclinkError(`the drawing has ${pixels.length} pixels, the model expects ${inputSize}`);
+    const x = fromValues(1, inputSize, pixels);
+    const output = Float32Array.from(session.net.forward(x).data);
+    const code = Float32Array.from(session.net.code.data);
+    const analysis = this.analysis ?? this.analyse(session);
+    if (analysis === null) throw new ReclinkError('the network\'s outputs overflow: reset it (r) or load a checkpoint to draw');
+    let sse = 0;
+    for (let k = 0; k < inputSize; k++) sse += (pixels[k] - output[k]) ** 2;
+    this.host.post({ type: 'drawn', result: { output, point: project(analysis.map, code), sse, ...judgeError(sse, analysis.quantiles) } });
+  }
+
+  /** Validation sample `index` and its reconstruction, for the codes map's hover. */
+  private digit(index: number): void {
+    const session = this.requireSession();
+    const { validation, validationLabels } = session.dataset;
+    if (!Number.isInteger(index) || index < 0 || index >= validation.rows) throw new ReclinkError(`sample ${index} does not exist, expected 0 to ${validation.rows - 1}`, 2);
+    const input = Float32Array.from(rowRange(validation, index, index + 1).data);
+    const output = Float32Array.from(session.net.forward(fromValues(1, validation.cols, input)).data);
+    this.host.post({ type: 'digit', index, label: validationLabels?.[index] ?? null, input, output });
+  }
+
+  /** The codes map and the rest of `ModelAnalysis` for the current weights, posted and kept. */
+  private analyse(session: LabSession): ModelAnalysis | null {
+    this.lastAnalysis = this.host.now();
+    const fresh = analyse(session.net, session.dataset, session.step, this.analysis?.map ?? null);
+    if (fresh === null) return null; // outputs that overflow: the last map stays
+    this.analysis = fresh;
+    this.host.post({ type: 'analysis', analysis: fresh });
+    return fresh;
   }
 
   /** Runs an erratum's literal formula; the sign error also runs on the live network and batch. */
@@ -112,7 +177,7 @@ export class LabLoop {
   /** Sends the model as a checkpoint in the command line's format. */
   private save(): void {
     const session = this.requireSession();
-    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step) } });
+    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch) } });
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
@@ -137,29 +202,47 @@ export class LabLoop {
     }
     const session = new LabSession(dataset, this.settings, backend, { net, source: file.name });
     this.settings = session.settings;
-    this.begin(session);
+    const { validation } = this.begin(session);
+    this.host.post({ type: 'loaded', message: loadedMessage(file.name, checkpointOrigin(metadata), validation ?? NaN) });
   }
 
   /** New settings: a new architecture or seed restarts (a new session), the rest applies at once. */
   private async configure(settings: LabSettings): Promise<void> {
     const next = checkSettings({ ...settings });
     const session = this.session;
-    if (session && needsRebuild(this.settings, next)) {
+    const previous = this.settings;
+    const label = describeChange(previous, next);
+    if (session && needsRebuild(previous, next)) {
       this.settings = next;
-      return this.begin(new LabSession(session.dataset, next, await this.host.makeBackend(), session.net.config));
+      this.begin(new LabSession(session.dataset, next, await this.host.makeBackend(), session.net.config));
+    } else {
+      session?.configure(next);
+      this.settings = next;
+      this.postStatus();
     }
-    session?.configure(next);
-    this.settings = next;
-    this.postStatus();
+    if (session && label !== null) {
+      const restarted = needsRebuild(previous, next);
+      this.host.post({ type: 'settings-changed', step: restarted ? 0 : session.step, label, restarted, note: restarted ? null : switchNote(previous, next) });
+    }
   }
 
-  /** Paused at step 0 of a new session: the first loss point (the curves start over) and a snapshot. */
-  private begin(session: LabSession): void {
+  /** A new session on `dataset`, with a word when its values leave [0, 1]. */
+  private async useData(dataset: LabDataset): Promise<void> {
+    this.begin(new LabSession(dataset, this.settings, await this.host.makeBackend()));
+    this.host.post({ type: 'data-range', note: rangeNote(dataset) });
+  }
+
+  /** Paused at step 0 of a new session: the first loss point (the curves start over, returned) and a snapshot. */
+  private begin(session: LabSession): LossPoint {
     this.running = false;
+    this.speed.stop();
     this.session = session;
+    this.analysis = null; // a new network: a new map, its axes owing nothing to the last
     this.sample = Math.min(this.sample, session.dataset.validation.rows - 1);
-    this.post([session.firstPoint()], true);
+    const first = session.firstPoint();
+    this.post([first], true);
     this.postSnapshot();
+    return first;
   }
 
   private schedule(): void {
@@ -185,27 +268,37 @@ export class LabLoop {
       } while (this.host.now() - start < SLICE_MS);
     } catch (error) {
       this.running = false;
-      this.samplesPerSecond = null;
+      this.speed.stop();
       this.post(points, false);
+      this.rollBack(session);
       this.fail('training', error);
       return;
     }
     const end = this.host.now();
-    this.samplesPerSecond = end > start ? (1000 * samples) / (end - start) : null;
+    this.speed.add(samples, end);
     this.post(points, false);
     if (end - this.lastSnapshot >= SNAPSHOT_MS) this.postSnapshot();
     else this.postStatus();
     this.schedule();
   }
 
+  /** After a divergence: the step whose weights the trainer kept (the curves drop what came after), and those weights. */
+  private rollBack(session: LabSession): void {
+    this.host.post({ type: 'rolled-back', step: session.step });
+    this.postSnapshot();
+  }
+
   private post(points: LossPoint[], restart: boolean): void {
     if (points.length > 0 || restart) this.host.post({ type: 'losses', points, restart });
   }
 
+  /** A snapshot; the analysis too when paused, or every `ANALYSIS_MS` while training (it takes a few passes over the data). */
   private postSnapshot(): void {
     const session = this.requireSession();
     this.lastSnapshot = this.host.now();
     this.host.post({ type: 'snapshot', snapshot: snapshotOf(session, this.sample) });
+    const due = !this.running || this.lastSnapshot - this.lastAnalysis >= ANALYSIS_MS;
+    if (due && this.analysis?.step !== session.step) this.analyse(session);
     this.postStatus();
   }
 
@@ -220,7 +313,7 @@ export class LabLoop {
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
         backend: session?.backend.describe().name ?? null,
-        samplesPerSecond: this.running ? this.samplesPerSecond : null,
+        samplesPerSecond: this.running ? this.speed.reading : null,
       },
     });
   }
@@ -253,8 +346,10 @@ function sourceOf(command: LabCommand): LabErrorSource {
     case 'settings':
       return 'settings';
     case 'data':
-    case 'inspect':
+    case 'divide-data':
       return 'data';
+    case 'inspect':
+      return 'sample';
     case 'save':
     case 'export':
     case 'load':

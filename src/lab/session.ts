@@ -1,6 +1,7 @@
 import type { Backend } from '../linalg/backend.js';
 import { jsBackend } from '../linalg/js-backend.js';
 import { clone, firstRows, rowRange, type Matrix } from '../linalg/matrix.js';
+import { expectedValues } from '../data/checks.js';
 import { InternalError, ReclinkError } from '../errors.js';
 import { DEFAULT_CONFIG, type RecLinkConfig } from '../model/config.js';
 import { RecLinkNet } from '../model/reclink-net.js';
@@ -18,6 +19,8 @@ export interface LabDataset {
   name: string;
   train: Matrix;
   validation: Matrix;
+  /** The validation samples' digit labels, when the data has labels (the bundled digits do). */
+  validationLabels?: Uint8Array;
 }
 
 /** One point of the loss curves. Losses are per sample, E / N. */
@@ -122,7 +125,7 @@ export class LabSession {
   private adopt({ net, source }: LoadedNet): void {
     const { inputSize, cycles, outputActivation } = net.config;
     if (inputSize !== this.dataset.train.cols) {
-      throw new ReclinkError(`${source}: the model expects ${inputSize} inputs (inputSize), the data ${this.dataset.name} has ${this.dataset.train.cols}`);
+      throw new ReclinkError(`${source}: the model expects ${expectedValues(inputSize)} a sample, the data ${this.dataset.name} has ${this.dataset.train.cols}`);
     }
     this.current = checkSettings({ ...this.current, cycles, outputActivation });
     this.start(net);

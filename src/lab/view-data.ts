@@ -168,3 +168,13 @@ export function groupByLayer(names: readonly string[]): { layer: string; names: 
   }
   return groups;
 }
+
+/**
+ * The sample the chooser's text asks for, within 0 … count − 1: rounded to an integer and
+ * clamped; `fallback` for text that is not a number.
+ */
+export function clampSample(text: string, count: number, fallback: number): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(0, Math.round(value)), Math.max(0, count - 1));
+}

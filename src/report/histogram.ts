@@ -1,4 +1,4 @@
-import { BOTTOM, escapeXml, formatNumber, HEIGHT, LEFT, RIGHT, ticks, TOP, WIDTH } from './svg-chart.js';
+import { BOTTOM, chartSvg, escapeXml, formatNumber, HEIGHT, LEFT, RIGHT, ticks, TOP, WIDTH } from './svg-chart.js';
 
 /** One distribution of a histogram: its values, drawn as the fraction of them in each bin. */
 export interface HistogramSeries {
@@ -52,18 +52,5 @@ export function histogramChart(series: HistogramSeries[], markers: Marker[], opt
   );
   const yTicks = ticks(0, top).map((v) => `<text x="${LEFT - 6}" y="${sy(v) + 4}" text-anchor="end">${formatNumber(v)}</text>`);
   const xTicks = ticks(0, high).map((v) => `<text x="${sx(v)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle">${formatNumber(v)}</text>`);
-  const legend = series.map((s, i) => `<text x="${WIDTH - RIGHT - 4}" y="${TOP + 14 + 16 * i}" text-anchor="end" fill="${s.color}">${escapeXml(s.name)}</text>`);
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    ...yTicks,
-    ...xTicks,
-    `<line x1="${LEFT}" x2="${LEFT}" y1="${TOP}" y2="${HEIGHT - BOTTOM}" stroke="#333"/>`,
-    `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${HEIGHT - BOTTOM}" y2="${HEIGHT - BOTTOM}" stroke="#333"/>`,
-    `<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    `<text x="14" y="${(TOP + HEIGHT - BOTTOM) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(TOP + HEIGHT - BOTTOM) / 2})">fraction of samples</text>`,
-    ...steps,
-    ...lines,
-    ...legend,
-    '</svg>',
-  ].join('\n');
+  return chartSvg({ xLabel: options.xLabel, yLabel: 'fraction of samples', xTicks, yTicks, legend: series }, [...steps, ...lines]);
 }

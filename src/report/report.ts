@@ -4,6 +4,8 @@ import type { RecLinkConfig } from '../model/config.js';
 import type { EpochRecord } from '../train/events.js';
 import { summarize, type SummaryRow } from '../model/summary.js';
 import { encodePng, pairGrid, type GridOptions } from './grid.js';
+import type { CodeMap } from '../lab/code-map.js';
+import { codeMapChart } from './code-map-svg.js';
 import { histogramChart } from './histogram.js';
 import { escapeXml, lineChart } from './svg-chart.js';
 
@@ -24,6 +26,8 @@ export interface ReportInput {
   test: { mse: number; psnr: number; deadOutputs?: number | null; inputs: Matrix; outputs: Matrix; range?: GridOptions['range'] };
   /** Each training and test sample's SSE with the final weights, and the training errors' recorded quantiles. */
   errors?: { train: ArrayLike<number>; test: ArrayLike<number>; quantiles: ErrorQuantiles };
+  /** The test samples' codes S on their first two principal components, as the lab's Codes view draws them. */
+  codes?: CodeMap;
 }
 
 /**
@@ -65,6 +69,7 @@ ${mseChart}
 <p>Each pair: the input on the left, the network's reconstruction on the right.</p>
 <img alt="test digits beside their reconstructions" src="data:image/png;base64,${grid}">
 ${input.errors ? errorSection(input.errors) : ''}
+${input.codes ? codeSection(input.codes) : ''}
 <h2>Settings</h2>
 ${keyValueTable({ ...input.config, ...input.settings })}
 <h2>Shapes (the exercise's 3.1.1, per sample)</h2>
@@ -94,6 +99,13 @@ function deadOutputsRow(dead: number | null, config: RecLinkConfig): string {
     ? `not counted (${config.outputActivation} output)`
     : `${dead} of ${config.inputSize}: output units whose ReLU never fires on any test sample (each draws its pixel as one constant and gets no gradient)`;
   return `<tr><th>dead outputs</th><td>${escapeXml(value)}</td></tr>\n`;
+}
+
+function codeSection(codes: CodeMap): string {
+  const [a, b] = codes.explained.map((v) => `${Math.round(100 * v)} %`);
+  return `<h2>Codes</h2>
+<p>Each test sample's code S (the output layer's input, ${codes.mean.length} numbers) projected onto the two directions along which the codes vary most: across, the first principal component (${a} of the variance); up, the second (${b}). Digits the network finds alike sit together.</p>
+${codeMapChart(codes)}`;
 }
 
 function keyValueTable(rows: Record<string, string | number | boolean>): string {

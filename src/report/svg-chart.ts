@@ -30,16 +30,30 @@ export function lineChart(series: Series[], options: { xLabel: string; yLabel: s
     const path = s.points.filter(([, y]) => Number.isFinite(toY(y))).map(([x, y]) => `${sx(x).toFixed(1)},${sy(toY(y)).toFixed(1)}`);
     return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${path.join(' ')}"/>`;
   });
-  const legend = series.map((s, i) => `<text x="${WIDTH - RIGHT - 4}" y="${TOP + 14 + 16 * i}" text-anchor="end" fill="${s.color}">${escapeXml(s.name)}</text>`);
+  return chartSvg({ xLabel: options.xLabel, yLabel: options.yLabel, xTicks, yTicks, legend: series }, lines);
+}
+
+/** What surrounds a chart's marks: tick labels (SVG text), axis titles and the legend's names and colours. */
+export interface ChartFrame {
+  xLabel: string;
+  yLabel: string;
+  xTicks: string[];
+  yTicks: string[];
+  legend: readonly { name: string; color: string }[];
+}
+
+/** A self-contained SVG chart: `frame`'s ticks, axes, titles and legend around `marks` (lines, steps, markers). */
+export function chartSvg(frame: ChartFrame, marks: readonly string[]): string {
+  const legend = frame.legend.map((s, i) => `<text x="${WIDTH - RIGHT - 4}" y="${TOP + 14 + 16 * i}" text-anchor="end" fill="${s.color}">${escapeXml(s.name)}</text>`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    ...yTicks,
-    ...xTicks,
+    ...frame.yTicks,
+    ...frame.xTicks,
     `<line x1="${LEFT}" x2="${LEFT}" y1="${TOP}" y2="${HEIGHT - BOTTOM}" stroke="#333"/>`,
     `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${HEIGHT - BOTTOM}" y2="${HEIGHT - BOTTOM}" stroke="#333"/>`,
-    `<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    `<text x="14" y="${(TOP + HEIGHT - BOTTOM) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(TOP + HEIGHT - BOTTOM) / 2})">${escapeXml(options.yLabel)}</text>`,
-    ...lines,
+    `<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(frame.xLabel)}</text>`,
+    `<text x="14" y="${(TOP + HEIGHT - BOTTOM) / 2}" text-anchor="middle" transform="rotate(-90 14 ${(TOP + HEIGHT - BOTTOM) / 2})">${escapeXml(frame.yLabel)}</text>`,
+    ...marks,
     ...legend,
     '</svg>',
   ].join('\n');

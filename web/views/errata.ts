@@ -57,18 +57,25 @@ function inlineCode(text: string): Child[] {
 
 /** Both trajectories of the sign demonstration as one small line chart. */
 function signChart({ literal, corrected }: SignDemo): HTMLElement {
-  const width = 320, height = 120, pad = 6;
+  const width = 340, height = 150;
+  const box = { left: 58, right: 8, top: 8, bottom: 30 }; // room for the axes' labels
   const all = [...literal, ...corrected].map(Math.log10); // log scale: the ascent explodes
   const low = Math.min(...all), high = Math.max(...all);
-  const x = (i: number): number => pad + (i / (literal.length - 1)) * (width - 2 * pad);
-  const y = (v: number): number => height - pad - ((Math.log10(v) - low) / (high - low || 1)) * (height - 2 * pad);
-  const line = (values: number[], color: string): string => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}"/>`;
+  const x = (i: number): number => box.left + (i / (literal.length - 1)) * (width - box.left - box.right);
+  const yLog = (l: number): number => height - box.bottom - ((l - low) / (high - low || 1)) * (height - box.top - box.bottom);
+  const line = (values: number[], color: string): string => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${values.map((v, i) => `${x(i)},${yLog(Math.log10(v))}`).join(' ')}"/>`;
+  const text = (tx: number, ty: number, anchor: string, value: string): string => `<text x="${tx}" y="${ty}" text-anchor="${anchor}" font-size="11" fill="#5b6675">${value}</text>`;
+  const bottom = height - box.bottom;
+  const axes = `<path d="M ${box.left} ${box.top} V ${bottom} H ${width - box.right}" fill="none" stroke="#8d99ab"/>`
+    + text(box.left - 4, yLog(high) + 4, 'end', formatNumber(10 ** high)) + text(box.left - 4, yLog(low) + 4, 'end', formatNumber(10 ** low))
+    + text(box.left, bottom + 14, 'middle', '0') + text(width - box.right, bottom + 14, 'end', String(literal.length - 1))
+    + text((box.left + width) / 2, bottom + 26, 'middle', 'step') + `<text x="12" y="${(box.top + bottom) / 2}" font-size="11" fill="#5b6675" text-anchor="middle" transform="rotate(-90 12 ${(box.top + bottom) / 2})">E / N (log)</text>`;
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('class', 'sign-chart');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `loss per sample over ${SIGN_DEMO.steps} steps: rising with the exercise's sign, falling with the correct one`);
-  svg.innerHTML = line(literal, '#dc2626') + line(corrected, '#2563eb');
+  svg.innerHTML = axes + line(literal, '#dc2626') + line(corrected, '#2563eb');
   const last = (values: number[]): string => `${formatNumber(values[0])} → ${formatNumber(values[values.length - 1])}`;
   return el(
     'figure',

@@ -5,7 +5,8 @@ import type { PageActions, PageState, View } from './view.js';
 
 /** The first view: what the network is, in plain words, and how to use the lab. */
 export function introView(actions: PageActions): View {
-  const figure = el('figure', { class: 'diagram-figure' }, architectureDiagram(resolveConfig()), el('figcaption', {}, 'The network for a batch of N images. f is ReLU; g is the output activation (ReLU in the exercise).'));
+  const figure = el('figure', { class: 'diagram-figure' }, architectureDiagram(resolveConfig()), el('figcaption', {}, 'The network for a batch of N images, with the cycles T in use. f is ReLU; g is the output activation (ReLU in the exercise).'));
+  let drawn = JSON.stringify(resolveConfig());
   const start = el('button', { type: 'button', class: 'primary big' }, 'Start training');
   start.addEventListener('click', () => {
     actions.send({ type: 'start' });
@@ -42,7 +43,18 @@ export function introView(actions: PageActions): View {
     ),
     el('p', {}, start),
   );
-  return { id: 'intro', title: 'Start here', panel, update: (_state: PageState) => undefined };
+  return {
+    id: 'intro',
+    title: 'Start here',
+    panel,
+    update({ snapshot }: PageState) {
+      if (!snapshot) return;
+      const key = JSON.stringify(snapshot.config);
+      if (key === drawn) return;
+      drawn = key;
+      figure.firstElementChild?.replaceWith(architectureDiagram(snapshot.config));
+    },
+  };
 }
 
 function part(name: string, text: string): HTMLLIElement {

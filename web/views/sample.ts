@@ -1,6 +1,6 @@
 import type { Matrix } from '../../src/linalg/matrix.js';
 import type { LabSnapshot } from '../../src/lab/protocol.js';
-import { formatNumber, groupByLayer, imageShape, tensorLabel, tileGrid } from '../../src/lab/view-data.js';
+import { clampSample, formatNumber, groupByLayer, imageShape, tensorLabel, tileGrid } from '../../src/lab/view-data.js';
 import { drawImage, el } from '../dom.js';
 import type { PageActions, PageState, View } from './view.js';
 
@@ -12,7 +12,8 @@ export function sampleView(actions: PageActions): View {
   const index = el('input', { type: 'number', min: '0', step: '1', value: '0', id: 'sample-index', 'aria-label': 'sample number' });
   const previous = el('button', { type: 'button', 'aria-label': 'previous sample', 'aria-keyshortcuts': '[' }, '◀');
   const next = el('button', { type: 'button', 'aria-label': 'next sample', 'aria-keyshortcuts': ']' }, '▶');
-  const count = el('span', { class: 'muted' });
+  const countText = el('span', { class: 'muted' });
+  const error = el('p', { id: 'sample-error', class: 'error', role: 'alert', hidden: '' });
   const summary = el('p', { class: 'muted' }, 'The tensors appear once the data has loaded.');
   const forward = el('div', { class: 'tensors' });
   const backward = el('div', { class: 'tensors' });
@@ -21,14 +22,23 @@ export function sampleView(actions: PageActions): View {
     {},
     el('h2', {}, 'Inside a sample'),
     el('p', { class: 'lead' }, 'Every activation of one validation digit, layer by layer and cycle by cycle, and the deltas that backpropagation sends back. Each tensor is drawn as a near-square tile, red positive, blue negative, scaled to its own largest value; X and Y are drawn as images.'),
-    el('div', { class: 'chooser' }, el('label', { for: 'sample-index' }, 'Sample'), previous, index, next, count),
+    el('div', { class: 'chooser' }, el('label', { for: 'sample-index' }, 'Sample'), previous, index, next, countText),
+    error,
     summary,
     el('div', { class: 'two' }, el('div', {}, el('h3', {}, 'Forward'), forward), el('div', {}, el('h3', {}, 'Backward'), backward)),
   );
-  const choose = (sample: number): void => actions.send({ type: 'inspect', sample });
-  index.addEventListener('change', () => choose(Number(index.value)));
-  previous.addEventListener('click', () => choose(Math.max(0, Number(index.value) - 1)));
-  next.addEventListener('click', () => choose(Number(index.value) + 1));
+  let count = 1;
+  let current = 0;
+  /** Asks for sample `text` (clamped to the samples there are), shown in the field at once. */
+  const choose = (text: string): void => {
+    const sample = clampSample(text, count, current);
+    index.value = String(sample);
+    error.hidden = true;
+    actions.send({ type: 'inspect', sample });
+  };
+  index.addEventListener('change', () => choose(index.value));
+  previous.addEventListener('click', () => choose(String(current - 1)));
+  next.addEventListener('click', () => choose(String(current + 1)));
   let drawn: LabSnapshot | null = null;
   return {
     id: 'sample',
@@ -38,10 +48,11 @@ export function sampleView(actions: PageActions): View {
       if (!snapshot || snapshot === drawn) return;
       drawn = snapshot;
       const { sample } = snapshot;
-      const shown = status?.data ? (status.data.validation > 0 ? status.data.validation : status.data.train) : 0;
+      count = Math.max(1, status?.data?.validation ?? 1);
+      current = sample.index;
       index.value = String(sample.index);
-      index.max = String(Math.max(0, shown - 1));
-      count.textContent = `of ${shown} ${status?.data?.validation ? 'validation' : 'training'} samples`;
+      index.max = String(count - 1);
+      countText.textContent = `of ${count} validation samples (0 to ${count - 1})`;
       summary.textContent = `E = ${formatNumber(sample.loss)} for this sample, at step ${snapshot.step}.`;
       const names = Object.keys(sample.tensors).filter((name) => !name.startsWith('grad.'));
       const split = names.indexOf('G_Y');
