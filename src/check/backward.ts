@@ -2,6 +2,7 @@ import type { ActivationName } from '../linalg/backend.js';
 import { zeros, type Matrix } from '../linalg/matrix.js';
 import { columnSums, product, productAtB } from '../linalg/products.js';
 import type { RecLinkConfig } from '../model/config.js';
+import { InternalError } from '../errors.js';
 
 /**
  * How a backward pass is written: the right way, or with one of the catalogue's mistakes.
@@ -51,7 +52,7 @@ export const RIGHT_WAY: Readonly<Way> = Object.freeze({
 export function backwardPass(bound: ReadonlyMap<string, Matrix>, config: Pick<RecLinkConfig, 'cycles' | 'linkBias' | 'outputActivation'>, way: Way): Map<string, Matrix> {
   const get = (name: string): Matrix => {
     const m = bound.get(name);
-    if (!m) throw new Error(`backwardPass needs ${name}`);
+    if (!m) throw new InternalError(`backwardPass needs ${name}`);
     return m;
   };
   const T = config.cycles;

@@ -7,6 +7,7 @@ import { describeExpected, describeValue, entriesShaped, relativeError } from '.
 import type { Value } from './language.js';
 import { RIGHT_BELOW } from './report.js';
 import type { Truth } from './truth.js';
+import { InternalError } from '../errors.js';
 
 /**
  * Names what is wrong with a learner's value of a known quantity (an intermediate of the
@@ -24,7 +25,7 @@ export class Diagnoser {
   /** Plain words for `value`, known to differ from the truth of `name`. */
   diagnose(name: string, value: Value): string {
     const expected = this.truth.expected.get(name);
-    if (!expected) throw new Error(`no true value of ${name}`);
+    if (!expected) throw new InternalError(`no true value of ${name}`);
     return this.scaled(value, expected) ?? this.transposed(name, value, expected) ?? this.catalogued(name, value, expected) ?? unexplained(value, expected);
   }
 

@@ -1,6 +1,7 @@
 import { all, create, type MathJsInstance } from 'mathjs';
 import type { Matrix } from '../linalg/matrix.js';
 import { BOUND_FUNCTIONS } from './names.js';
+import { ReclinkError } from '../errors.js';
 
 /**
  * The formula language: math.js with f and g's functions added (`relu`, `drelu`, `sigmoid`,
@@ -35,7 +36,7 @@ math.import(
 
 function disabled(name: string): () => never {
   return () => {
-    throw new Error(`${name} is not available in a derivation`);
+    throw new ReclinkError(`${name} is not available in a derivation`);
   };
 }
 

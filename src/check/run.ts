@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ReclinkError } from '../errors.js';
+import { InternalError, ReclinkError } from '../errors.js';
 import { CHECK_TIME_LIMIT_MS, timedOut, wholeFile, type CheckAnswer, type CheckRequest } from './protocol.js';
 import type { CheckReport } from './report.js';
 
@@ -37,13 +37,13 @@ export function checkInThread(request: CheckRequest, options: ThreadOptions = {}
       } else if (message.type === 'report') {
         finish(() => resolve(message.report));
       } else {
-        finish(() => reject(message.reclinkError ? new ReclinkError(message.message) : new Error(message.message)));
+        finish(() => reject(message.reclinkError ? new ReclinkError(message.message) : new InternalError(message.message)));
       }
     });
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') finish(() => resolve(wholeFile(`the evaluation needed more than ${HEAP_MB} MB and was stopped`)));
       else finish(() => reject(error));
     });
-    worker.on('exit', (code) => finish(() => reject(new Error(`the checking thread ended early (exit code ${code})`))));
+    worker.on('exit', (code) => finish(() => reject(new InternalError(`the checking thread ended early (exit code ${code})`))));
   });
 }

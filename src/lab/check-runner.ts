@@ -1,5 +1,6 @@
 import { CHECK_TIME_LIMIT_MS, timedOut, wholeFile, type CheckAnswer, type CheckRequest } from '../check/protocol.js';
 import type { CheckReport } from '../check/report.js';
+import { ReclinkError } from '../errors.js';
 
 /** What the runner needs of a worker (a Web Worker in the page). */
 export interface CheckWorker {
@@ -33,7 +34,7 @@ class Thread {
       });
       worker.addEventListener('error', (event) => {
         const message = event.message || 'it could not start';
-        reject(new Error(message));
+        reject(new ReclinkError(`the checker could not start: ${message}`));
         this.waiting?.({ failure: `the checker stopped: ${message}` });
       });
     });
