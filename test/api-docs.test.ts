@@ -19,6 +19,6 @@ describe('the API documentation', () => {
     expect(run.stdout + run.stderr).not.toMatch(/warning|error/i);
     expect(run.status).toBe(0);
     const index = readFileSync(join(out, 'index.html'), 'utf8');
-    for (const module of ['reclink', 'reclink/lab', 'reclink/bench']) expect(index).toContain(`>${module}<`);
+    for (const module of ['reclink', 'reclink/lab', 'reclink/check', 'reclink/bench']) expect(index).toContain(`>${module}<`);
   }, 120_000);
 });

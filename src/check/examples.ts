@@ -6,7 +6,8 @@ export type ExampleName = 'correct' | 'exercise';
 
 export const EXAMPLE_NAMES: readonly ExampleName[] = ['correct', 'exercise'];
 
-type ExampleConfig = Pick<RecLinkConfig, 'cycles' | 'linkBias' | 'outputActivation'>;
+/** The parts of a model's config that the example derivations depend on. */
+export type ExampleConfig = Pick<RecLinkConfig, 'cycles' | 'linkBias' | 'outputActivation'>;
 
 /** A line of code and its comment. */
 type Line = [code: string, comment?: string];

@@ -34,7 +34,7 @@ class Thread {
       });
       worker.addEventListener('error', (event) => {
         const message = event.message || 'it could not start';
-        reject(new ReclinkError(`the checker could not start: ${message}`));
+        reject(new ReclinkError(message));
         this.waiting?.({ failure: `the checker stopped: ${message}` });
       });
     });
