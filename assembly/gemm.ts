@@ -1,6 +1,6 @@
 // The matrix products, on f32x4 register tiles (docs/speed-limits.md: 4 rows × 8 columns, 8 accumulators,
 // the K loop not unrolled, the micro-kernel inlined, blocked along K).
-import { laneMask, laneSums, madd, storePair } from './lanes';
+import { laneMask, laneSums, productMadd, storePair } from './lanes';
 
 /** Rows of A and B one pass of the K loop covers before the C tiles are written back (measured: 128). */
 const KC: i32 = 128;
@@ -80,13 +80,13 @@ function tile4x8(a: usize, step: usize, transposedA: bool, b: usize, bRow: usize
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let s = v128.load32_splat(pa);
-    x00 = madd(x00, s, b0); x01 = madd(x01, s, b1);
+    x00 = productMadd(x00, s, b0); x01 = productMadd(x01, s, b1);
     s = transposedA ? v128.load32_splat(pa, 4) : v128.load32_splat(pa + r1);
-    x10 = madd(x10, s, b0); x11 = madd(x11, s, b1);
+    x10 = productMadd(x10, s, b0); x11 = productMadd(x11, s, b1);
     s = transposedA ? v128.load32_splat(pa, 8) : v128.load32_splat(pa + r2);
-    x20 = madd(x20, s, b0); x21 = madd(x21, s, b1);
+    x20 = productMadd(x20, s, b0); x21 = productMadd(x21, s, b1);
     s = transposedA ? v128.load32_splat(pa, 12) : v128.load32_splat(pa + r3);
-    x30 = madd(x30, s, b0); x31 = madd(x31, s, b1);
+    x30 = productMadd(x30, s, b0); x31 = productMadd(x31, s, b1);
     pa += transposedA ? step : 4;
     pb += bRow;
   }
@@ -115,10 +115,10 @@ function tile1x32(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, k: i32
   let pb = b;
   for (let p = 0; p < k; p++) {
     const s = v128.load32_splat(pa);
-    x0 = madd(x0, s, v128.load(pb)); x1 = madd(x1, s, v128.load(pb, 16));
-    x2 = madd(x2, s, v128.load(pb, 32)); x3 = madd(x3, s, v128.load(pb, 48));
-    x4 = madd(x4, s, v128.load(pb, 64)); x5 = madd(x5, s, v128.load(pb, 80));
-    x6 = madd(x6, s, v128.load(pb, 96)); x7 = madd(x7, s, v128.load(pb, 112));
+    x0 = productMadd(x0, s, v128.load(pb)); x1 = productMadd(x1, s, v128.load(pb, 16));
+    x2 = productMadd(x2, s, v128.load(pb, 32)); x3 = productMadd(x3, s, v128.load(pb, 48));
+    x4 = productMadd(x4, s, v128.load(pb, 64)); x5 = productMadd(x5, s, v128.load(pb, 80));
+    x6 = productMadd(x6, s, v128.load(pb, 96)); x7 = productMadd(x7, s, v128.load(pb, 112));
     pa += aCol;
     pb += bRow;
   }
@@ -137,8 +137,8 @@ function tile1x8(a: usize, aCol: usize, b: usize, bRow: usize, c: usize, k: i32,
   let pb = b;
   for (let p = 0; p < k; p++) {
     const s = v128.load32_splat(pa);
-    x0 = madd(x0, s, v128.load(pb));
-    x1 = madd(x1, s, v128.load(pb, 16));
+    x0 = productMadd(x0, s, v128.load(pb));
+    x1 = productMadd(x1, s, v128.load(pb, 16));
     pa += aCol;
     pb += bRow;
   }
@@ -182,13 +182,13 @@ function tile4x2(a0: usize, kb: usize, b0: usize, b1: usize, c: usize, row: usiz
   for (let o: usize = 0; o < full; o += 16) {
     const u = v128.load(b0 + o), v = v128.load(b1 + o);
     let s = v128.load(a0 + o);
-    x00 = madd(x00, s, u); x01 = madd(x01, s, v);
+    x00 = productMadd(x00, s, u); x01 = productMadd(x01, s, v);
     s = v128.load(a1 + o);
-    x10 = madd(x10, s, u); x11 = madd(x11, s, v);
+    x10 = productMadd(x10, s, u); x11 = productMadd(x11, s, v);
     s = v128.load(a2 + o);
-    x20 = madd(x20, s, u); x21 = madd(x21, s, v);
+    x20 = productMadd(x20, s, u); x21 = productMadd(x21, s, v);
     s = v128.load(a3 + o);
-    x30 = madd(x30, s, u); x31 = madd(x31, s, v);
+    x30 = productMadd(x30, s, u); x31 = productMadd(x31, s, v);
   }
   const rest = k & 3;
   if (rest != 0) {
@@ -196,13 +196,13 @@ function tile4x2(a0: usize, kb: usize, b0: usize, b1: usize, c: usize, row: usiz
     const mask = laneMask(rest);
     const u = v128.and(v128.load(b0 + full), mask), v = v128.and(v128.load(b1 + full), mask);
     let s = v128.and(v128.load(a0 + full), mask);
-    x00 = madd(x00, s, u); x01 = madd(x01, s, v);
+    x00 = productMadd(x00, s, u); x01 = productMadd(x01, s, v);
     s = v128.and(v128.load(a1 + full), mask);
-    x10 = madd(x10, s, u); x11 = madd(x11, s, v);
+    x10 = productMadd(x10, s, u); x11 = productMadd(x11, s, v);
     s = v128.and(v128.load(a2 + full), mask);
-    x20 = madd(x20, s, u); x21 = madd(x21, s, v);
+    x20 = productMadd(x20, s, u); x21 = productMadd(x21, s, v);
     s = v128.and(v128.load(a3 + full), mask);
-    x30 = madd(x30, s, u); x31 = madd(x31, s, v);
+    x30 = productMadd(x30, s, u); x31 = productMadd(x31, s, v);
   }
   // [C00 C01 C10 C11] and [C20 C21 C30 C31]
   let lo = laneSums(x00, x01, x10, x11);
@@ -239,20 +239,20 @@ function dot1x8(a: usize, b: usize, n: i32, k: i32, j: i32, c: usize, acc: bool)
   const full = <usize>(k & ~3) << 2;
   for (let o: usize = 0; o < full; o += 16) {
     const u = v128.load(a + o);
-    x0 = madd(x0, u, v128.load(b0 + o)); x1 = madd(x1, u, v128.load(b1 + o));
-    x2 = madd(x2, u, v128.load(b2 + o)); x3 = madd(x3, u, v128.load(b3 + o));
-    x4 = madd(x4, u, v128.load(b4 + o)); x5 = madd(x5, u, v128.load(b5 + o));
-    x6 = madd(x6, u, v128.load(b6 + o)); x7 = madd(x7, u, v128.load(b7 + o));
+    x0 = productMadd(x0, u, v128.load(b0 + o)); x1 = productMadd(x1, u, v128.load(b1 + o));
+    x2 = productMadd(x2, u, v128.load(b2 + o)); x3 = productMadd(x3, u, v128.load(b3 + o));
+    x4 = productMadd(x4, u, v128.load(b4 + o)); x5 = productMadd(x5, u, v128.load(b5 + o));
+    x6 = productMadd(x6, u, v128.load(b6 + o)); x7 = productMadd(x7, u, v128.load(b7 + o));
   }
   const rest = k & 3;
   if (rest != 0) {
     // Both operands masked: the lanes past k hold other data, possibly not finite.
     const mask = laneMask(rest);
     const u = v128.and(v128.load(a + full), mask);
-    x0 = madd(x0, u, v128.and(v128.load(b0 + full), mask)); x1 = madd(x1, u, v128.and(v128.load(b1 + full), mask));
-    x2 = madd(x2, u, v128.and(v128.load(b2 + full), mask)); x3 = madd(x3, u, v128.and(v128.load(b3 + full), mask));
-    x4 = madd(x4, u, v128.and(v128.load(b4 + full), mask)); x5 = madd(x5, u, v128.and(v128.load(b5 + full), mask));
-    x6 = madd(x6, u, v128.and(v128.load(b6 + full), mask)); x7 = madd(x7, u, v128.and(v128.load(b7 + full), mask));
+    x0 = productMadd(x0, u, v128.and(v128.load(b0 + full), mask)); x1 = productMadd(x1, u, v128.and(v128.load(b1 + full), mask));
+    x2 = productMadd(x2, u, v128.and(v128.load(b2 + full), mask)); x3 = productMadd(x3, u, v128.and(v128.load(b3 + full), mask));
+    x4 = productMadd(x4, u, v128.and(v128.load(b4 + full), mask)); x5 = productMadd(x5, u, v128.and(v128.load(b5 + full), mask));
+    x6 = productMadd(x6, u, v128.and(v128.load(b6 + full), mask)); x7 = productMadd(x7, u, v128.and(v128.load(b7 + full), mask));
   }
   let lo = laneSums(x0, x1, x2, x3);
   let hi = laneSums(x4, x5, x6, x7);

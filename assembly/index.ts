@@ -18,6 +18,11 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
+/** 1 in the relaxed kernel set (built with `--enable relaxed-simd`: fused products), 0 in the plain one. */
+export function relaxedSimd(): bool {
+  return ASC_FEATURE_RELAXED_SIMD;
+}
+
 /** Bytes the TypeScript side allocates for the job block. */
 export function jobBlockBytes(): i32 {
   return JOB_BLOCK_BYTES;

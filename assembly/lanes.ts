@@ -1,9 +1,20 @@
 // Helpers for f32x4 vectors shared by the kernels.
 
-/** c + a·b, lane by lane (no fused multiply-add: relaxed SIMD is not used). */
+/** c + a·b, lane by lane, rounded twice (mul, then add) in both kernel sets. */
 @inline
 export function madd(c: v128, a: v128, b: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * c + a·b for the matrix products: `madd` in the plain kernel set; in the relaxed one (built
+ * with `--enable relaxed-simd`), `f32x4.relaxed_madd`, which the engine may fuse into one
+ * rounding, so the two sets differ in the last bits.
+ */
+@inline
+export function productMadd(c: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return madd(c, a, b);
 }
 
 /** Stores the first `count` (1..4) lanes of `v` at `p`. */

@@ -20,12 +20,13 @@ describe('bench', () => {
     const report = await runBench({ batches: [1, 3], budgetMs: 20, repeats: 1, threads: 2, peers: false });
     const cells = report.results.map((r) => `${r.impl} ${r.batch} ${r.mode}`).sort();
     const expected = [
-      ...['reclink-js', 'reclink-wasm', 'reclink-wasm-2t'].flatMap((impl) => [1, 3].flatMap((b) => [`${impl} ${b} infer`, `${impl} ${b} train`])),
-      ...[1, 3].map((b) => `reclink-wasm-data-2t ${b} train`), // data-parallel is a way to train, not to infer
+      ...['reclink-js', 'reclink-wasm', 'reclink-wasm-2t', 'reclink-wasm-relaxed', 'reclink-wasm-relaxed-2t'].flatMap((impl) => [1, 3].flatMap((b) => [`${impl} ${b} infer`, `${impl} ${b} train`])),
+      // data-parallel is a way to train, not to infer
+      ...[1, 3].flatMap((b) => [`reclink-wasm-data-2t ${b} train`, `reclink-wasm-relaxed-data-2t ${b} train`]),
     ];
     expect(cells).toEqual(expected.sort());
     for (const r of report.results) expect(r.samplesPerSec).toBeGreaterThan(0);
-    expect(report.peak.map((p) => p.threads)).toEqual([1, 2]);
+    expect(report.peak.map((p) => `${p.kernels} ${p.threads}`)).toEqual(['plain 1', 'plain 2', 'relaxed 1', 'relaxed 2']);
     expect(formatBench(report)).toContain('Training (forward + backward + SGD update), samples/s');
   });
 
@@ -39,8 +40,9 @@ describe('bench', () => {
         steady('reclink-wasm', 64, 'infer', 400_000),
         steady('reclink-wasm-2t', 64, 'infer', 100_000),
         steady('torch-1t', 64, 'infer', 800_000),
+        steady('reclink-wasm-relaxed', 16, 'infer', 800_000),
       ],
-      peak: [{ threads: 1, gflops: 50 }, { threads: 2, gflops: 100 }],
+      peak: [{ kernels: 'plain', threads: 1, gflops: 50 }, { kernels: 'plain', threads: 2, gflops: 100 }, { kernels: 'relaxed', threads: 1, gflops: 162 }],
       notes: ['PyTorch 2 threads was skipped'],
       environment: { node: 'v20', cpu: 'cpu', cores: 2, date: '2026-01-01', versions: {} },
     };
@@ -49,6 +51,9 @@ describe('bench', () => {
     expect(text).toMatch(/64\s+reclink-wasm-2t\s+300,000\s+77\.7\s+78%\s+3\.0×/);
     // infer: 400,000 · 101,250 = 40.5 GFLOP/s, 81% of the 1-thread peak, 0.5× torch.
     expect(text).toMatch(/64\s+reclink-wasm\s+400,000\s+40\.5\s+81%\s+0\.5×/);
+    // A relaxed row against the relaxed kernel set's peak: 81 GFLOP/s, 50% of 162.
+    expect(text).toMatch(/16\s+reclink-wasm-relaxed\s+800,000\s+81\.0\s+50%\s+–/);
+    expect(text).toContain('162.0 GFLOP/s with 1 thread (relaxed)');
     expect(text).toContain('PyTorch 2 threads was skipped');
   });
 
@@ -127,7 +132,7 @@ describe('bench: unsteady cells and the PyTorch interpreter', () => {
     const collapsed: BenchResult = { impl: 'torch-2t', batch: 64, mode: 'train', samplesPerSec: 4_000, rounds: [150_000, 4_000, 3_000], unsteady: true };
     const report: BenchReport = {
       results: [steady('reclink-wasm', 64, 'train', 200_000), steady('torch-1t', 64, 'train', 100_000), collapsed],
-      peak: [{ threads: 1, gflops: 50 }],
+      peak: [{ kernels: 'plain', threads: 1, gflops: 50 }],
       notes: [],
       environment: { node: 'v20', cpu: 'cpu', cores: 2, date: '2026-01-01', versions: {} },
     };

@@ -22,7 +22,7 @@ export function formatBench(report: BenchReport): string {
   const versions = Object.entries(env.versions).map(([name, v]) => `${name} ${v}`).join(', ');
   const lines = [
     `reclink bench, ${env.date}: Node ${env.node}${versions ? `, ${versions}` : ''}; ${env.cpu}, ${env.cores} cores`,
-    `Matrix-product peak of reclink's kernel in this run: ${peak.map((p) => `${p.gflops.toFixed(1)} GFLOP/s with ${p.threads} thread${p.threads > 1 ? 's' : ''}`).join(', ')}`,
+    `Matrix-product peak of reclink's kernel in this run: ${peak.map((p) => `${p.gflops.toFixed(1)} GFLOP/s with ${p.threads} thread${p.threads > 1 ? 's' : ''} (${p.kernels})`).join(', ')}`,
   ];
   for (const { mode, title } of MODES) {
     const batches = [...new Set(report.results.filter((r) => r.mode === mode).map((r) => r.batch))];
@@ -50,8 +50,9 @@ function comparison(report: BenchReport, batch: number, mode: 'train' | 'infer',
   const best = report.results
     .filter((r) => r.mode === mode && r.batch === batch && r.impl.startsWith('reclink-wasm'))
     .reduce((a, b) => (b.samplesPerSec > a.samplesPerSec ? b : a));
-  const threads = best.impl === 'reclink-wasm' ? 1 : Number(/(\d+)t$/.exec(best.impl)?.[1] ?? 1);
-  const peak = report.peak.find((p) => p.threads === threads)?.gflops ?? NaN;
+  const threads = Number(/(\d+)t$/.exec(best.impl)?.[1] ?? 1);
+  const kernels = best.impl.startsWith('reclink-wasm-relaxed') ? 'relaxed' : 'plain';
+  const peak = report.peak.find((p) => p.threads === threads && p.kernels === kernels)?.gflops ?? NaN;
   const gflops = (best.samplesPerSec * FLOPS_PER_SAMPLE[mode]) / 1e9;
   const ratios = peers.map((p) => {
     const peer = find(report.results, p, batch, mode);

@@ -2,6 +2,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { ReclinkError } from '../errors.js';
 import { jsBackend } from '../linalg/js-backend.js';
 import { loadWasmBackend, resolveThreads } from '../linalg/select-backend.js';
+import { relaxedSimdSupported, type KernelSet } from '../linalg/wasm/kernels.js';
 import { isUnsteady, median, rateOver, type MeasureOptions } from './measure.js';
 import { matmulPeak } from './peak.js';
 import { RecLinkNet } from '../model/reclink-net.js';
@@ -20,6 +21,8 @@ export interface BenchOptions {
   repeats?: number;
   /** Threads of the threaded reclink row (default: `auto`, at least 2). */
   threads?: number;
+  /** The WebAssembly kernel sets to measure (default: both where relaxed SIMD runs, else `plain`). */
+  kernels?: readonly KernelSet[];
   /** Whether to measure TensorFlow.js and PyTorch too (default true). */
   peers?: boolean;
   /**
@@ -33,7 +36,10 @@ export interface BenchOptions {
 
 /** One measured cell. */
 export interface BenchResult {
-  /** `reclink-js`, `reclink-wasm`, `reclink-wasm-Nt`, `reclink-wasm-data-Nt` (N the threads), `tfjs-cpu`, `tfjs-wasm`, `torch-1t`, `torch-2t`. */
+  /**
+   * `reclink-js`, `reclink-wasm`, `reclink-wasm-Nt`, `reclink-wasm-data-Nt` (N the threads;
+   * `reclink-wasm-relaxed…` the same on the relaxed kernel set), `tfjs-cpu`, `tfjs-wasm`, `torch-1t`, `torch-2t`.
+   */
   impl: string;
   batch: number;
   /** `train`: forward, backward and an SGD update; `infer`: forward only. */
@@ -49,8 +55,8 @@ export interface BenchResult {
 /** Everything one bench run found. */
 export interface BenchReport {
   results: BenchResult[];
-  /** GFLOP/s of reclink's matrix-product kernel on this network's shapes, in this run, by thread count. */
-  peak: { threads: number; gflops: number }[];
+  /** GFLOP/s of reclink's matrix-product kernel on this network's shapes, in this run, by kernel set and thread count. */
+  peak: { kernels: KernelSet; threads: number; gflops: number }[];
   /** Peers that could not be measured, and why. */
   notes: string[];
   environment: { node: string; cpu: string; cores: number; date: string; versions: Record<string, string> };
@@ -63,7 +69,7 @@ const DEFAULT_BATCHES = [1, 16, 64, 256, 1024];
 
 /**
  * Measures training and inference samples per second of reclink (js, wasm, wasm with
- * threads) and, in the same run, of TensorFlow.js (cpu, wasm) and PyTorch (1 and 2
+ * threads, on each kernel set that runs here) and, in the same run, of TensorFlow.js (cpu, wasm) and PyTorch (1 and 2
  * threads) when they are installed, plus the peak of reclink's matrix-product kernel.
  *
  * @example
@@ -86,21 +92,27 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   /** What stops threads and processes the bench started. */
   const closers: (() => Promise<void> | void)[] = [];
 
-  const wasm = await loadWasmBackend({ threads: 1 });
-  const threaded = await loadWasmBackend({ threads });
-  closers.push(() => threaded.close());
+  const kernelSets = options.kernels ?? (relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain']);
+  if (!kernelSets.includes('relaxed')) notes.push('The relaxed-SIMD kernels were not measured: this runtime does not compile relaxed SIMD');
   try {
-    progress('matrix-product peak');
-    const peak = [{ threads: 1, gflops: matmulPeak(wasm, measure) }, { threads, gflops: matmulPeak(threaded, measure) }];
-    // One model for every batch size: each DataParallel keeps (threads − 1) replicas and their memory.
-    const dataParallel = await DataParallel.start(new RecLinkNet({ seed: 1 }, { backend: wasm }), threads);
-    closers.push(() => dataParallel.close());
-    const impls: { impl: string; runner: (batch: number) => Runner | Promise<Runner> }[] = [
-      { impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) },
-      { impl: 'reclink-wasm', runner: (n) => reclinkRunner(wasm, n) },
-      { impl: `reclink-wasm-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
-      { impl: `reclink-wasm-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, dataParallel) },
-    ];
+    const peak: BenchReport['peak'] = [];
+    const impls: { impl: string; runner: (batch: number) => Runner | Promise<Runner> }[] = [{ impl: 'reclink-js', runner: (n) => reclinkRunner(jsBackend, n) }];
+    for (const kernels of kernelSets) {
+      const wasm = await loadWasmBackend({ threads: 1, kernels });
+      const threaded = await loadWasmBackend({ threads, kernels });
+      closers.push(() => threaded.close());
+      progress(`matrix-product peak, ${kernels} kernels`);
+      peak.push({ kernels, threads: 1, gflops: matmulPeak(wasm, measure) }, { kernels, threads, gflops: matmulPeak(threaded, measure) });
+      // One model for every batch size: each DataParallel keeps (threads − 1) replicas and their memory.
+      const dataParallel = await DataParallel.start(new RecLinkNet({ seed: 1 }, { backend: wasm }), threads);
+      closers.push(() => dataParallel.close());
+      const name = kernels === 'plain' ? 'reclink-wasm' : 'reclink-wasm-relaxed';
+      impls.push(
+        { impl: name, runner: (n) => reclinkRunner(wasm, n) },
+        { impl: `${name}-${threads}t`, runner: (n) => reclinkRunner(threaded, n) },
+        { impl: `${name}-data-${threads}t`, runner: (n) => reclinkRunner(wasm, n, dataParallel) },
+      );
+    }
     if (peers) {
       for (const name of ['cpu', 'wasm'] as TfjsBackendName[]) {
         const peer = await loadTfjsPeer(name);

@@ -7,6 +7,7 @@ import { encode } from '../eval/codes.js';
 import { codeMap, type CodeMap } from '../lab/code-map.js';
 import { firstRows, type Matrix } from '../linalg/matrix.js';
 import type { RecLinkNet } from '../model/reclink-net.js';
+import { wasmBackendOf } from '../linalg/wasm/wasm-backend.js';
 import { renderReport } from '../report/report.js';
 import type { StopReason } from '../train/events.js';
 import { createOptimizer, trainerOptions, type TrainingSettings } from '../train/settings.js';
@@ -45,7 +46,7 @@ export interface RunSummary {
   test: ReconstructionMetrics;
   /** Wall time of this command's training, evaluation and writing. */
   seconds: number;
-  /** The kernels it ran on: `js`, or `wasm` and its threads. */
+  /** The kernels it ran on: `js`, or `wasm`, its kernel set when relaxed, and its threads (`backendName`). */
   backend: string;
 }
 
@@ -138,11 +139,16 @@ async function dataParallelFor(net: RecLinkNet): Promise<DataParallel> {
   return DataParallel.start(net, threads);
 }
 
-/** `js`, or `wasm` with its threads (`wasm, 2 threads`, `wasm, 2 threads, data-parallel`). */
+/**
+ * `js`, or `wasm` with its kernel set when relaxed and its threads (`wasm, 2 threads`,
+ * `wasm relaxed, 1 thread`, `wasm, 2 threads, data-parallel`).
+ */
 export function backendName(net: RecLinkNet, gradients: DataParallel | null = null): string {
-  if (gradients) return `wasm, ${gradients.threads} threads, data-parallel`;
   const { name, threads } = net.backend.describe();
-  return name === 'js' ? name : `${name}, ${threads} thread${threads > 1 ? 's' : ''}`;
+  if (name === 'js') return name;
+  const wasm = wasmBackendOf(net.backend)?.kernelSet === 'relaxed' ? 'wasm relaxed' : 'wasm';
+  if (gradients) return `${wasm}, ${gradients.threads} threads, data-parallel`;
+  return `${wasm}, ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 /** Puts `trainer` where the checkpoint left it; returns the epochs' wall times so far. */

@@ -73,7 +73,7 @@ export interface Backend {
 export interface BackendDescription {
   /** A short name: `js`, `wasm`. */
   name: string;
-  /** The kernel set: `TypeScript`, `WebAssembly SIMD`. */
+  /** The kernel set: `TypeScript`, `WebAssembly SIMD`, `WebAssembly relaxed SIMD`. */
   kernels: string;
   /** Threads sharing each large kernel, the calling one included. */
   threads: number;

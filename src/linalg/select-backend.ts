@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { ReclinkError } from '../errors.js';
+import { relaxedSimdSupported, resolveKernelSet, type KernelSet, type KernelSetChoice } from './wasm/kernels.js';
 import { createWasmBackend, MAX_THREADS, type WasmBackend, type WasmBackendOptions } from './wasm/wasm-backend.js';
 
 /** A backend by name: `auto` picks `wasm` when WebAssembly SIMD and threads work here, else `js`. */
@@ -12,26 +14,42 @@ export type BackendName = 'js' | 'wasm' | 'auto';
 export interface SelectBackendOptions extends Omit<WasmBackendOptions, 'threads'> {
   /** Threads for the WebAssembly backend; `auto` (the default) uses up to 4 cores. */
   threads?: number | 'auto';
+  /** The WebAssembly kernel set; `auto` (the default): `relaxed` where it runs, else `plain`. */
+  kernels?: KernelSetChoice;
 }
 
 /** Most threads `auto` starts: the kernels are split per call, which pays on a few cores. */
 const AUTO_THREAD_LIMIT = 4;
 
-/** Where the build puts the module: `dist/reclink.wasm`, found the same way from `src/` and `dist/`. */
-export const WASM_URL = new URL('../../dist/reclink.wasm', import.meta.url);
+// Node 20 compiles relaxed SIMD only with this flag, set before any module is compiled (the
+// flag is process-wide, worker threads included); Node 22 and later have it on by default.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-/** The bytes of `reclink.wasm`, read from the package folder (never the network). */
-export async function readWasmBytes(): Promise<Uint8Array<ArrayBuffer>> {
+/** Where the build puts each kernel set's module (`dist/`), found the same way from `src/` and `dist/`. */
+export const WASM_URLS: Readonly<Record<KernelSet, URL>> = {
+  plain: new URL('../../dist/reclink.wasm', import.meta.url),
+  relaxed: new URL('../../dist/reclink-relaxed.wasm', import.meta.url),
+};
+
+/** The bytes of a kernel set's module (default `plain`), read from the package folder (never the network). */
+export async function readWasmBytes(kernels: KernelSet = 'plain'): Promise<Uint8Array<ArrayBuffer>> {
+  const url = WASM_URLS[kernels];
   try {
-    return new Uint8Array(await readFile(WASM_URL));
+    return new Uint8Array(await readFile(url));
   } catch {
-    throw new ReclinkError(`cannot read ${WASM_URL.pathname}, expected the built WebAssembly module: run npm run build`);
+    throw new ReclinkError(`cannot read ${url.pathname}, expected the built WebAssembly module: run npm run build`);
   }
 }
 
-/** The WebAssembly backend on the package's own module (Node). */
+/** The kernel set `choice` names here: `auto` is `relaxed` when this runtime compiles relaxed SIMD, else `plain`. */
+export function kernelSetHere(choice: KernelSetChoice = 'auto'): KernelSet {
+  return resolveKernelSet(choice, relaxedSimdSupported());
+}
+
+/** The WebAssembly backend on the package's own module of the kernel set `options.kernels` asks for (Node). */
 export async function loadWasmBackend(options: SelectBackendOptions = {}): Promise<WasmBackend> {
-  return createWasmBackend(await readWasmBytes(), { ...options, threads: resolveThreads(options.threads ?? 'auto') });
+  const { kernels, ...rest } = options;
+  return createWasmBackend(await readWasmBytes(kernelSetHere(kernels)), { ...rest, threads: resolveThreads(options.threads ?? 'auto') });
 }
 
 /**

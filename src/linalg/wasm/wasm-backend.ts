@@ -2,7 +2,7 @@ import type { ActivationName, Backend, BackendDescription } from '../backend.js'
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
 import { WasmHeap } from './heap.js';
-import { imports, kernelsOf, type Kernels } from './kernels.js';
+import { imports, kernelsOf, type Kernels, type KernelSet } from './kernels.js';
 import { Staging } from './staging.js';
 import type { WorkerPool } from './threads.js';
 
@@ -31,11 +31,13 @@ const PAGE_BYTES = 65536;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 const DEFAULT_MIN_PARALLEL_WORK = 10_000;
 const ACTIVATION_CODES: Record<ActivationName, number> = { relu: 0, sigmoid: 1, identity: 2 };
+const KERNEL_SET_NAMES: Record<KernelSet, string> = { plain: 'WebAssembly SIMD', relaxed: 'WebAssembly relaxed SIMD' };
 /** Staging slots 0–8 hold operands; this one the threads' partial sums of Aᵀ·B. */
 const PARTIALS_SLOT = 9;
 
 /**
- * Compiles `reclink.wasm` (its bytes, or the compiled module) and returns a backend that
+ * Compiles `reclink.wasm` or `reclink-relaxed.wasm` (its bytes, or the compiled module; the
+ * relaxed one where the runtime compiles relaxed SIMD) and returns a backend that
  * computes on it. Works in browsers too; `threads` > 1 needs Node.
  *
  * @example
@@ -109,7 +111,12 @@ export class WasmBackend implements Backend {
   }
 
   describe(): BackendDescription {
-    return { name: 'wasm', kernels: 'WebAssembly SIMD', threads: this.threadCount };
+    return { name: 'wasm', kernels: KERNEL_SET_NAMES[this.kernelSet], threads: this.threadCount };
+  }
+
+  /** Which build of the kernels this is: `relaxed` (fused products) or `plain`. */
+  get kernelSet(): KernelSet {
+    return this.kernels.relaxedSimd() ? 'relaxed' : 'plain';
   }
 
   supports(dtype: DType): boolean {
