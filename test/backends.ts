@@ -9,12 +9,14 @@ export interface BackendCase {
 }
 
 /**
- * Every backend, for tests parameterised over them (`describe.each(BACKENDS)`). The
- * threaded case splits every kernel, however small, so that small test shapes exercise
- * the threaded paths.
+ * Every backend, for tests parameterised over them (`describe.each(BACKENDS)`): JS, then
+ * each WebAssembly kernel set on one thread and on two. The threaded cases split every
+ * kernel, however small, so that small test shapes exercise the threaded paths.
  */
 export const BACKENDS: readonly BackendCase[] = [
   { name: 'js', create: async () => jsBackend },
-  { name: 'wasm', create: () => loadWasmBackend({ threads: 1 }) },
-  { name: 'wasm, 2 threads', create: () => loadWasmBackend({ threads: 2, minParallelWork: 0 }) },
+  { name: 'wasm', create: () => loadWasmBackend({ threads: 1, kernels: 'plain' }) },
+  { name: 'wasm, 2 threads', create: () => loadWasmBackend({ threads: 2, minParallelWork: 0, kernels: 'plain' }) },
+  { name: 'wasm relaxed', create: () => loadWasmBackend({ threads: 1, kernels: 'relaxed' }) },
+  { name: 'wasm relaxed, 2 threads', create: () => loadWasmBackend({ threads: 2, minParallelWork: 0, kernels: 'relaxed' }) },
 ];

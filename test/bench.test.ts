@@ -94,7 +94,7 @@ describe('bench', () => {
   it.runIf(HAS_TORCH)('times every peer in the same rounds as reclink', async () => {
     const report = await runBench({ batches: [2], budgetMs: 30, repeats: 2, threads: 2, python: PYTHON });
     const impls = [...new Set(report.results.map((r) => r.impl))];
-    expect(impls).toEqual(['reclink-js', 'reclink-wasm', 'reclink-wasm-2t', 'reclink-wasm-data-2t', 'tfjs-cpu', 'tfjs-wasm', 'torch-1t', 'torch-2t']);
+    expect(impls).toEqual(['reclink-js', 'reclink-wasm', 'reclink-wasm-2t', 'reclink-wasm-data-2t', 'reclink-wasm-relaxed', 'reclink-wasm-relaxed-2t', 'reclink-wasm-relaxed-data-2t', 'tfjs-cpu', 'tfjs-wasm', 'torch-1t', 'torch-2t']);
     for (const r of report.results) expect(r.samplesPerSec, `${r.impl} ${r.mode}`).toBeGreaterThan(0);
     expect(report.notes).toEqual([]);
     expect(formatBench(report)).toMatch(/× torch-1t/);

@@ -104,7 +104,7 @@ describe('reclink train: threads', () => {
     const run = train('--threads', String(cores + 1), '--json', '--name', 'crowded');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe(`reclink: warning: --threads ${cores + 1} is more than the ${cores} cores here; the threads will wait for one another (--threads ${cores} or fewer is faster)\n`);
-    expect(jsonResult(run).backend).toBe(`wasm, ${cores + 1} threads`);
+    expect(jsonResult(run).backend).toBe(`wasm relaxed, ${cores + 1} threads`);
   });
 });
 
@@ -117,7 +117,7 @@ describe('reclink train --resume keeps the run\'s backend', () => {
     const config = JSON.parse(readFileSync(runFile('on-js', 'config.json'), 'utf8')) as { backend: unknown };
     expect(config.backend).toEqual({ backend: 'js', threads: 1, parallel: 'products' });
     expect(loadRunCheckpoint(runFile('on-js', 'last.safetensors')).run?.backend).toEqual(config.backend);
-    expect(loadRunCheckpoint(runFile('standardized', 'last.safetensors')).run?.backend).toEqual({ backend: 'wasm', threads: 1, parallel: 'products' });
+    expect(loadRunCheckpoint(runFile('standardized', 'last.safetensors')).run?.backend).toEqual({ backend: 'wasm', kernels: 'relaxed', threads: 1, parallel: 'products' });
   });
 
   it("resumes on the run's own backend when no flag names one", () => {
@@ -126,15 +126,16 @@ describe('reclink train --resume keeps the run\'s backend', () => {
     expect(jsonResult(resumed)).toMatchObject({ epochs: 2, backend: 'js' });
   });
 
-  it("refuses another backend, thread count or --parallel than the run's, naming the run's", () => {
+  it("refuses another backend, kernel set, thread count or --parallel than the run's, naming the run's", () => {
     const last = runFile('standardized', 'last.safetensors');
-    const why = 'a run resumes bit for bit only on its own backend, --threads and --parallel';
+    const why = 'a run resumes bit for bit only on its own backend, --kernels, --threads and --parallel';
     expectFailure(reclinkIn(dir, 'train', '--resume', last, '--epochs', '2', '--backend', 'js'), 2, `reclink: ${last} continues with its own backend "wasm", the command line asks for "js"; ${why}`);
+    expectFailure(reclinkIn(dir, 'train', '--resume', last, '--epochs', '2', '--kernels', 'plain'), 2, `reclink: ${last} continues with its own kernels "relaxed", the command line asks for "plain"; ${why}`);
     expectFailure(reclinkIn(dir, 'train', '--resume', last, '--epochs', '2', '--threads', '2'), 2, `reclink: ${last} continues with its own threads 1, the command line asks for 2; ${why}`);
     const jsLast = runFile('on-js', 'last.safetensors');
     expectFailure(reclinkIn(dir, 'train', '--resume', join(runs, 'on-js'), '--epochs', '3', '--backend', 'wasm'), 2, `reclink: ${jsLast} continues with its own backend "js", the command line asks for "wasm"; ${why}`);
     // The run's own values, given again, are fine.
-    expect(reclinkIn(dir, 'train', '--resume', last, '--epochs', '2', '--backend', 'wasm', '--threads', '1', '--parallel', 'products').status).toBe(0);
+    expect(reclinkIn(dir, 'train', '--resume', last, '--epochs', '2', '--backend', 'wasm', '--kernels', 'relaxed', '--threads', '1', '--parallel', 'products').status).toBe(0);
   });
 });
 

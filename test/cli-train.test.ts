@@ -88,7 +88,7 @@ describe('reclink train', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(6);
     lines.slice(0, 3).forEach((line, i) => expect(line).toMatch(new RegExp(`^epoch ${i + 1}/3  train loss [\\d.]+  val loss [\\d.]+  val MSE/pixel [\\d.]+  lr 0\\.001  [\\d.]+ s( {2}best)?$`)));
-    expect(lines[3]).toMatch(/^done: 3 epochs, 30 steps in [\d.]+ s on (wasm, 1 thread|js), best epoch 3 \(val MSE\/pixel [\d.]+\)$/);
+    expect(lines[3]).toMatch(/^done: 3 epochs, 30 steps in [\d.]+ s on (wasm relaxed, 1 thread|js), best epoch 3 \(val MSE\/pixel [\d.]+\)$/);
     expect(lines[4]).toMatch(/^test \(final weights\): MSE\/pixel [\d.]+, PSNR [\d.]+ dB, SSE [\d.]+ over 100 samples$/);
     expect(lines[5]).toBe(`wrote ${join(runs, 'first')}: config.json, metrics.csv, last.safetensors, best.safetensors, report.html`);
     expect(readdirSync(join(runs, 'first')).sort()).toEqual([...RUN_FILES].sort());
@@ -114,7 +114,7 @@ describe('reclink train', () => {
   });
 
   it.each([
-    ['its default backend (auto: wasm, 1 thread)', 'first', [], 'auto' as const],
+    ['its default backend (auto: wasm relaxed, 1 thread)', 'first', [], 'auto' as const],
     ['--backend js', 'plain-js', ['--backend', 'js'], 'js' as const],
   ])('trains exactly as the library does with the same settings, on %s', async (_, name, flags, backendName) => {
     if (name === 'first') firstRun();
@@ -245,7 +245,7 @@ describe('reclink train --resume', () => {
     whole();
     const lines = jsonLines(halvesResumed().stdout);
     expect(lines.map((line) => [line.event, line.epoch])).toEqual([['epoch', 3], ['epoch', 4], ['result', undefined]]);
-    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm, 1 thread' });
+    expect(lines[2]).toMatchObject({ run: join(runs, 'halves'), stopReason: 'completed', epochs: 4, steps: 40, backend: 'wasm relaxed, 1 thread' });
     expectSameTensors(runFile('halves', 'last.safetensors'), runFile('whole', 'last.safetensors'), 7 * 4); // weights, 2 moments, best weights
     expectSameTensors(runFile('halves', 'best.safetensors'), runFile('whole', 'best.safetensors'), 7);
     expect(metricsRows(runFile('halves', 'metrics.csv'))).toEqual(metricsRows(runFile('whole', 'metrics.csv')));
@@ -256,8 +256,8 @@ describe('reclink train --resume', () => {
   it('trains data-parallel with --parallel data, as one thread does up to rounding, and resumes so', () => {
     const run = train(...SETTINGS, '--epochs', '2', '--threads', '2', '--parallel', 'data', '--name', 'data-parallel', '--json');
     expect(run.status, run.stderr).toBe(0);
-    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ backend: 'wasm, 2 threads, data-parallel', epochs: 2 });
-    expect(readFileSync(runFile('data-parallel', 'report.html'), 'utf8')).toContain('wasm, 2 threads, data-parallel');
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ backend: 'wasm relaxed, 2 threads, data-parallel', epochs: 2 });
+    expect(readFileSync(runFile('data-parallel', 'report.html'), 'utf8')).toContain('wasm relaxed, 2 threads, data-parallel');
     const resumed = reclinkIn(dir, 'train', '--resume', join(runs, 'data-parallel'), '--epochs', '4', '--threads', '2', '--parallel', 'data');
     expect(resumed.status, resumed.stderr).toBe(0);
     const valLoss = (name: string): number[] => metricsRows(runFile(name, 'metrics.csv')).map((row) => Number(row.split(',')[2]));

@@ -92,11 +92,14 @@ describe.each(BACKENDS.filter((b) => b.name !== 'js'))('the $name backend agains
   });
 });
 
-describe('threads', () => {
+describe.each([
+  ['plain', 1, 2],
+  ['relaxed', 3, 4],
+])('threads on the %s kernel set', (_, one, two) => {
   let single: WasmBackend, threaded: WasmBackend;
   beforeAll(async () => {
-    single = (await BACKENDS[1].create()) as WasmBackend;
-    threaded = (await BACKENDS[2].create()) as WasmBackend;
+    single = (await BACKENDS[one].create()) as WasmBackend;
+    threaded = (await BACKENDS[two].create()) as WasmBackend;
   });
   afterAll(async () => {
     await threaded.close();

@@ -18,13 +18,15 @@ const GUARD = 64;
 const guardedMatrices = new WeakSet<Matrix>();
 
 let wasm: WasmBackend;
+let relaxed: WasmBackend;
 let threaded: WasmBackend;
 let threeThreads: WasmBackend;
 
 beforeAll(async () => {
-  wasm = await loadWasmBackend({ threads: 1 });
-  threaded = await loadWasmBackend({ threads: 2, minParallelWork: 0 });
-  threeThreads = await loadWasmBackend({ threads: 3, minParallelWork: 0 });
+  wasm = await loadWasmBackend({ threads: 1, kernels: 'plain' });
+  relaxed = await loadWasmBackend({ threads: 1, kernels: 'relaxed' });
+  threaded = await loadWasmBackend({ threads: 2, minParallelWork: 0, kernels: 'plain' });
+  threeThreads = await loadWasmBackend({ threads: 3, minParallelWork: 0, kernels: 'plain' });
 });
 
 afterAll(async () => {
@@ -103,16 +105,18 @@ function errorInBounds(got: Matrix, ref: { value: Float64Array; magnitude: Float
 
 describe('wasm matrix products against naive float64 loops', () => {
   for (const product of PRODUCTS) {
-    it(`${product}: random shapes from 1 to 300, overwrite and accumulate`, () => {
+    // Both kernel sets keep float32 accumulation's bound: a fused multiply-add rounds once where mul + add round twice.
+    it.each(['plain', 'relaxed'])(`${product}: random shapes from 1 to 300, overwrite and accumulate, %s kernels`, (kernels) => {
+      const backend = kernels === 'plain' ? wasm : relaxed;
       const random = Random.fromSeed(PRODUCTS.indexOf(product) + 11);
       for (const [m, n, k] of shapes(36, PRODUCTS.indexOf(product) + 1)) {
         const { a: sa, b: sb } = operandShapes(product, m, n, k);
-        const a = randomIn(wasm, ...sa, random), b = randomIn(wasm, ...sb, random);
+        const a = randomIn(backend, ...sa, random), b = randomIn(backend, ...sb, random);
         for (const accumulate of [false, true]) {
           // Overwriting must not read C: NaN there would show.
-          const c = accumulate ? randomIn(wasm, m, n, random) : guarded(wasm, m, n, () => NaN);
+          const c = accumulate ? randomIn(backend, m, n, random) : guarded(backend, m, n, () => NaN);
           const ref = naive(product, a, b, accumulate ? clone(c, 'float64') : null, m, n, k);
-          wasm[product](a, b, c, accumulate);
+          backend[product](a, b, c, accumulate);
           const label = `${product} m=${m} n=${n} k=${k} accumulate=${accumulate}`;
           expect(errorInBounds(c, ref, k), label).toBeLessThan(1);
           expect(guardIntact(c), `${label}: stored past C`).toBe(true);
@@ -257,7 +261,9 @@ describe('every other wasm backend method against the JS backend', () => {
 
   it('describes itself, and computes on the calling thread once closed', async () => {
     expect(jsBackend.describe()).toEqual({ name: 'js', kernels: 'TypeScript', threads: 1 });
-    const backend = await loadWasmBackend({ threads: 2 });
+    expect([wasm.kernelSet, relaxed.kernelSet]).toEqual(['plain', 'relaxed']);
+    expect(relaxed.describe()).toEqual({ name: 'wasm', kernels: 'WebAssembly relaxed SIMD', threads: 1 });
+    const backend = await loadWasmBackend({ threads: 2, kernels: 'plain' });
     expect(backend.describe()).toEqual({ name: 'wasm', kernels: 'WebAssembly SIMD', threads: 2 });
     await backend.close();
     expect(backend.describe().threads).toBe(1);
