@@ -115,7 +115,7 @@ describe('reclink train --resume keeps the run\'s backend', () => {
 
   it('records the backend, its threads and --parallel in config.json and the checkpoints', () => {
     const config = JSON.parse(readFileSync(runFile('on-js', 'config.json'), 'utf8')) as { backend: unknown };
-    expect(config.backend).toEqual({ backend: 'js', threads: 1, parallel: 'products' });
+    expect(config.backend).toEqual({ backend: 'js', kernels: 'plain', threads: 1, parallel: 'products' });
     expect(loadRunCheckpoint(runFile('on-js', 'last.safetensors')).run?.backend).toEqual(config.backend);
     expect(loadRunCheckpoint(runFile('standardized', 'last.safetensors')).run?.backend).toEqual({ backend: 'wasm', kernels: 'relaxed', threads: 1, parallel: 'products' });
   });

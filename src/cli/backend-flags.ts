@@ -64,7 +64,7 @@ export async function resolveBackendSettings(options: BackendOptions, kept: { se
   const backend = name === 'auto' ? ((await wasmSupported()) ? 'wasm' : 'js') : name;
   const requested = options.threads ?? kept?.settings.threads ?? 1;
   const kernels = options.kernels ?? kept?.settings.kernels ?? 'auto';
-  if (backend === 'js' && kernels === 'relaxed') throw new ReclinkError('--kernels relaxed needs the wasm backend: the js backend has one kernel set', 2);
+  if (backend === 'js' && options.kernels === 'relaxed') throw new ReclinkError('--kernels relaxed needs the wasm backend: the js backend has one kernel set', 2);
   const settings: BackendSettings = {
     backend,
     kernels: backend === 'js' ? 'plain' : kernelSetHere(kernels),
