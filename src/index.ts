@@ -11,6 +11,7 @@ export type { Backend, BackendDescription, ActivationName } from './linalg/backe
 export { jsBackend, backendFor } from './linalg/js-backend.js';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
 export { selectBackend, wasmSupported, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
+export type { KernelSet, KernelSetChoice } from './linalg/wasm/kernels.js';
 export { zeros, fromValues, clone, dtypeOf, firstRows, rowRange, type Matrix, type DType, type FloatArray } from './linalg/matrix.js';
 export { Random, type RandomPurpose } from './random.js';
 export { BatchMatrix } from './nn/batch-matrix.js';
