@@ -12,11 +12,15 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A raw GET (the path is sent as written, so `..` is not normalised away by the client). */
-function get(url: string, path: string, method = 'GET'): Promise<Reply> {
+/**
+ * A raw request (the path is sent as written, so `..` is not normalised away by the client),
+ * with the Host header `host` (null: none) instead of the one the client would send.
+ */
+function get(url: string, path: string, method = 'GET', host?: string | null): Promise<Reply> {
   const { port } = new URL(url);
+  const headers = host === undefined || host === null ? {} : { host };
   return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, setHost: host === undefined }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -88,20 +92,9 @@ describe('serveLab', () => {
   });
 });
 
-/** A GET with the headers given as they are (`host` among them; none when `host` is null). */
+/** A GET with the Host header `host` (null: none). */
 function getAs(url: string, path: string, host: string | null): Promise<Reply> {
-  const { port } = new URL(url);
-  return new Promise((done, fail) => {
-    const headers = host === null ? {} : { host };
-    const req = request({ host: '127.0.0.1', port, path, headers, setHost: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body, headers: res.headers }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
+  return get(url, path, 'GET', host);
 }
 
 describe('serveLab: what a page on another site cannot do', () => {
