@@ -110,12 +110,15 @@ export function addRowVector(c: usize, bias: usize, cols: i32, r0: i32, r1: i32)
   }
 }
 
-/** out[j] += Σ_i A[i, j] for the columns j in [j0, j1), 16 columns (4 sums in flight) at a time. */
-export function addColumnSums(a: usize, out: usize, rows: i32, cols: i32, j0: i32, j1: i32): void {
+/** out[j] (+)= Σ_i A[i, j] for the columns j in [j0, j1) (added to out when `acc`), 16 columns (4 sums in flight) at a time. */
+export function columnSums(a: usize, out: usize, rows: i32, cols: i32, acc: bool, j0: i32, j1: i32): void {
   const row = <usize>cols << 2;
   for (let j = j0; j < j1; j += 16) {
     const o = out + (<usize>j << 2);
-    let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    if (acc) {
+      s0 = v128.load(o); s1 = v128.load(o, 16); s2 = v128.load(o, 32); s3 = v128.load(o, 48);
+    }
     let p = a + (<usize>j << 2);
     for (let i = 0; i < rows; i++) {
       s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));

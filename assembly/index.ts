@@ -3,7 +3,7 @@
 // Pointers are byte offsets into the shared memory; sizes count float32 elements.
 import { SIGMOID } from './elementwise';
 import {
-  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, AddColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
+  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, ColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
 } from './job-layouts';
 import { JOB_BLOCK_BYTES, Op, run, setFlag, setFloat, setInt, setPtr, splits, threadCount } from './jobs';
 
@@ -70,18 +70,19 @@ export function denseForward(x: usize, w: usize, bias: usize, f: i32, a: usize, 
 }
 
 /**
- * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (unless gb = 0); G_X += δ W (unless
+ * δ = G_Z ⊙ f'(A); ∂E/∂W (+)= δᵀX; ∂E/∂b (+)= Σ_n δ (unless gb = 0); G_X (+)= δ W (unless
  * gx = 0): a dense layer's backward, with δ m×out, X m×in, W out×in (`partials`: see
- * matmulAtB). δ and G_X are one job by rows: each thread goes on from the rows of δ it
- * computed.
+ * matmulAtB). The parameter gradients are added to (`addToParams`) or written, and G_X
+ * likewise (`addToInput`). δ and G_X are one job by rows: each thread goes on from the rows
+ * of δ it computed.
  */
-export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize): void {
+export function denseBackward(f: i32, a: usize, z: usize, gz: usize, delta: usize, x: usize, w: usize, gw: usize, gb: usize, gx: usize, m: i32, out: i32, inputs: i32, partials: usize, addToParams: bool, addToInput: bool): void {
   setInt(DeltaInputGradientArg.F, f); setPtr(DeltaInputGradientArg.A, a); setPtr(DeltaInputGradientArg.Z, z); setPtr(DeltaInputGradientArg.GradZ, gz);
   setPtr(DeltaInputGradientArg.Delta, delta); setInt(DeltaInputGradientArg.Out, out); setPtr(DeltaInputGradientArg.W, w);
-  setPtr(DeltaInputGradientArg.GradX, gx); setInt(DeltaInputGradientArg.Inputs, inputs);
+  setPtr(DeltaInputGradientArg.GradX, gx); setInt(DeltaInputGradientArg.Inputs, inputs); setFlag(DeltaInputGradientArg.Accumulate, addToInput);
   run(Op.DeltaInputGradient, m, 4, elementCost(m * out, 1) + (gx != 0 ? macCost(m, inputs, out) : 0));
-  matmulAtB(delta, x, gw, out, inputs, m, true, partials);
-  if (gb != 0) addColumnSums(delta, gb, m, out);
+  matmulAtB(delta, x, gw, out, inputs, m, addToParams, partials);
+  if (gb != 0) columnSums(delta, gb, m, out, addToParams);
 }
 
 function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc: bool): void {
@@ -96,10 +97,10 @@ export function addRowVector(c: usize, bias: usize, rows: i32, cols: i32): void 
   run(Op.AddRowVector, rows, 1, elementCost(rows, cols));
 }
 
-/** out[j] += Σ_i A[i, j] for the rows × cols matrix A. */
-export function addColumnSums(a: usize, out: usize, rows: i32, cols: i32): void {
-  setPtr(AddColumnSumsArg.A, a); setPtr(AddColumnSumsArg.Out, out); setInt(AddColumnSumsArg.Rows, rows); setInt(AddColumnSumsArg.Cols, cols);
-  run(Op.AddColumnSums, cols, 16, elementCost(rows, cols));
+/** out[j] (+)= Σ_i A[i, j] for the rows × cols matrix A (added to out when `acc`, else written). */
+export function columnSums(a: usize, out: usize, rows: i32, cols: i32, acc: bool): void {
+  setPtr(ColumnSumsArg.A, a); setPtr(ColumnSumsArg.Out, out); setInt(ColumnSumsArg.Rows, rows); setInt(ColumnSumsArg.Cols, cols); setFlag(ColumnSumsArg.Accumulate, acc);
+  run(Op.ColumnSums, cols, 16, elementCost(rows, cols));
 }
 
 /** out[i, j] = src[i, stride·j], for out rows × cols and src rows × srcCols. */

@@ -7,7 +7,7 @@ export enum GemmPartialArg { A, B, C, M, N, Accumulate, Partials }
 export enum SumPartialsArg { C, Partials, Count, Parts }
 export enum DotArg { A, B, C, N, K, Accumulate }
 export enum DenseForwardArg { X, W, A, N, K, F, Bias, Z }
-export enum DeltaInputGradientArg { F, A, Z, GradZ, Delta, Out, W, GradX, Inputs }
+export enum DeltaInputGradientArg { F, A, Z, GradZ, Delta, Out, W, GradX, Inputs, Accumulate }
 export enum ZeroArg { M }
 export enum ActivateArg { F, A, Z }
 export enum ActivationBackwardArg { F, A, Z, GradZ, Delta }
@@ -15,7 +15,7 @@ export enum AddArg { A, B, C }
 export enum ScaleArg { M }
 export enum ScaleFloat { S }
 export enum AddRowVectorArg { C, Bias, Cols }
-export enum AddColumnSumsArg { A, Out, Rows, Cols }
+export enum ColumnSumsArg { A, Out, Rows, Cols, Accumulate }
 export enum GatherArg { Src, SrcCols, Stride, Out, Cols }
 export enum ScatterArg { Src, Cols, Stride, Dst, DstCols }
 export enum SquaredErrorArg { Y, T }

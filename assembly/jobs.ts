@@ -9,18 +9,18 @@
 // (docs/speed-limits.md: a hand-off costs ~1 µs spinning, 20–37 µs through a sleep).
 import { dotRows, gemmRows, sumPartials } from './gemm';
 import {
-  activate, activationBackward, add, addColumnSums, addRowVector, biasActivate, gatherColumns, scale,
+  activate, activationBackward, add, columnSums, addRowVector, biasActivate, gatherColumns, scale,
   scatterAddColumns, squaredError, squaredErrorGradient, sumOfSquares,
 } from './elementwise';
 import { adam, sgd } from './optim';
 import {
-  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, AddColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
+  ActivateArg, ActivationBackwardArg, AdamArg, AdamFloat, AddArg, ColumnSumsArg, AddRowVectorArg, DeltaInputGradientArg, DenseForwardArg, DotArg, GatherArg, GemmArg, GemmPartialArg, ScaleArg, ScaleFloat, ScatterArg, SgdArg, SgdFloat, SquaredErrorArg, SquaredErrorGradientArg, SquaredErrorGradientFloat, SumOfSquaresArg, SumPartialsArg, ZeroArg,
 } from './job-layouts';
 
 /** Kernel codes of the job block. */
 export enum Op {
   Gemm, GemmPartial, SumPartials, Dot, DenseForward, DeltaInputGradient, Zero, Activate, ActivationBackward, Add, Scale, AddRowVector,
-  AddColumnSums, Gather, Scatter, SquaredError, SquaredErrorGradient, SumOfSquares, Sgd, Adam,
+  ColumnSums, Gather, Scatter, SquaredError, SquaredErrorGradient, SumOfSquares, Sgd, Adam,
 }
 
 // Layout of the job block (bytes). Words written by different threads sit on different
@@ -254,11 +254,12 @@ function runPart(part: i32, parts: i32): f64 {
     case Op.Dot: dotRows(ptr(DotArg.A), ptr(DotArg.B), ptr(DotArg.C), int(DotArg.N), int(DotArg.K), int(DotArg.Accumulate) != 0, e0, e1); break;
     case Op.Zero: memory.fill(ptr(ZeroArg.M) + (<usize>e0 << 2), 0, <usize>(e1 - e0) << 2); break;
     case Op.DeltaInputGradient: {
-      // Rows [e0, e1) of δ = G ⊙ f'(A), then of G_X += δ W (unless G_X = 0).
+      // Rows [e0, e1) of δ = G ⊙ f'(A), then of G_X (+)= δ W (unless G_X = 0).
       const out = int(DeltaInputGradientArg.Out), delta = ptr(DeltaInputGradientArg.Delta), gradX = ptr(DeltaInputGradientArg.GradX);
       const a = ptr(DeltaInputGradientArg.A), z = ptr(DeltaInputGradientArg.Z), gradZ = ptr(DeltaInputGradientArg.GradZ);
       activationBackward(int(DeltaInputGradientArg.F), a, z, gradZ, delta, e0 * out, e1 * out);
-      if (gradX != 0) gemmRows(delta, <usize>out << 2, 4, ptr(DeltaInputGradientArg.W), gradX, int(DeltaInputGradientArg.Inputs), out, true, e0, e1);
+      const acc = int(DeltaInputGradientArg.Accumulate) != 0;
+      if (gradX != 0) gemmRows(delta, <usize>out << 2, 4, ptr(DeltaInputGradientArg.W), gradX, int(DeltaInputGradientArg.Inputs), out, acc, e0, e1);
       break;
     }
     case Op.DenseForward:
@@ -272,7 +273,9 @@ function runPart(part: i32, parts: i32): f64 {
     case Op.Add: add(ptr(AddArg.A), ptr(AddArg.B), ptr(AddArg.C), e0, e1); break;
     case Op.Scale: scale(ptr(ScaleArg.M), <f32>float(ScaleFloat.S), e0, e1); break;
     case Op.AddRowVector: addRowVector(ptr(AddRowVectorArg.C), ptr(AddRowVectorArg.Bias), int(AddRowVectorArg.Cols), e0, e1); break;
-    case Op.AddColumnSums: addColumnSums(ptr(AddColumnSumsArg.A), ptr(AddColumnSumsArg.Out), int(AddColumnSumsArg.Rows), int(AddColumnSumsArg.Cols), e0, e1); break;
+    case Op.ColumnSums:
+      columnSums(ptr(ColumnSumsArg.A), ptr(ColumnSumsArg.Out), int(ColumnSumsArg.Rows), int(ColumnSumsArg.Cols), int(ColumnSumsArg.Accumulate) != 0, e0, e1);
+      break;
     case Op.Gather: gatherColumns(ptr(GatherArg.Src), int(GatherArg.SrcCols), int(GatherArg.Stride), ptr(GatherArg.Out), int(GatherArg.Cols), e0, e1); break;
     case Op.Scatter: scatterAddColumns(ptr(ScatterArg.Src), int(ScatterArg.Cols), int(ScatterArg.Stride), ptr(ScatterArg.Dst), int(ScatterArg.DstCols), e0, e1); break;
     case Op.SquaredError: return squaredError(ptr(SquaredErrorArg.Y), ptr(SquaredErrorArg.T), e0, e1);

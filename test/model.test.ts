@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../src/linalg/backend.js';
+import { BACKENDS } from './backends.js';
 import { resolveConfig } from '../src/model/config.js';
 import { RecLinkNet } from '../src/model/reclink-net.js';
 import { formatSummary, summarize } from '../src/model/summary.js';
@@ -153,3 +155,35 @@ describe('parameter values given to a model', () => {
     );
   });
 });
+
+describe.each(BACKENDS)('computeGradients on $name', ({ create }) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await create();
+  });
+  afterAll(() => backend.close());
+
+  // Each activation and parameter gradient is written by its first contributor, not zeroed first:
+  // what the buffers held before must not show, whatever the cycle count (1: the recurrent
+  // layer's input gradient is the one cell's; 3: a sum of three) and with every optional term on.
+  it.each([1, 2, 3])('gives the same gradients whatever the buffers held before (%i cycles)', (cycles) => {
+    const config = { inputSize: 30, hiddenSize: 8, seed: 4, cycles, linkBias: true };
+    const random = Random.fromSeed(5);
+    const batch = (): Matrix => {
+      const x = backend.alloc(6, 30, 'float32');
+      x.data.set(randomMatrix(6, 30, random, 'float32', 0, 1).data);
+      return x;
+    };
+    const x = batch(), other = batch();
+    const fresh = new RecLinkNet(config, { backend });
+    const used = new RecLinkNet(config, { backend });
+    const expected = fresh.computeGradients(x, 'mean', true);
+    used.computeGradients(other, 'sum', true); // every activation gradient buffer holds another batch's
+    for (const p of used.parameters) p.grad.data.fill(Number.NaN);
+    const got = used.computeGradients(x, 'mean', true);
+    expect(got.loss).toBe(expected.loss);
+    for (const [i, p] of fresh.parameters.entries()) expect(Array.from(used.parameters[i].grad.data), p.name).toEqual(Array.from(p.grad.data));
+    expect(Array.from(got.inputGradient?.data ?? [])).toEqual(Array.from(expected.inputGradient?.data ?? []));
+  });
+});
+

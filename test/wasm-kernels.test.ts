@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { denseBackward, denseForward, type ActivationName, type Backend } from '../src/linalg/backend.js';
+import { denseBackward, denseForward, type Accumulation, type ActivationName, type Backend } from '../src/linalg/backend.js';
 import { adamStepScalars } from '../src/train/adam.js';
 import { backendFor, jsBackend } from '../src/linalg/js-backend.js';
 import { ReclinkError } from '../src/errors.js';
@@ -160,12 +160,18 @@ type MethodCase = {
   reorders?: boolean;
 };
 
+/** Every way a backward pass may add to or write its gradients. */
+const ACCUMULATIONS: Accumulation[] = [true, false].flatMap((params) => [true, false].map((input) => ({ params, input })));
+
 function methodCases(rows: number, cols: number): MethodCase[] {
   const activations: ActivationName[] = ['relu', 'sigmoid', 'identity'];
   const [lr, weightDecay, momentum, dampening] = [0.1, 0.01, 0.9, 0.1];
   return [
     { name: 'addRowVector', run: (be, mk) => { const c = mk(rows, cols); be.addRowVector(c, mk(1, cols)); return [c]; } },
-    { name: 'addColumnSums', run: (be, mk) => { const o = mk(1, cols); be.addColumnSums(mk(rows, cols), o); return [o]; } },
+    ...[true, false].map((accumulate) => ({
+      name: `columnSums accumulate=${accumulate}`,
+      run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const o = mk(1, cols); be.columnSums(mk(rows, cols), o, accumulate); return [o]; },
+    })),
     { name: 'gatherColumns', run: (be, mk) => { const o = mk(rows, Math.ceil(cols / 3)); be.gatherColumns(mk(rows, cols), 3, o); return [o]; } },
     { name: 'scatterAddColumns', run: (be, mk) => { const d = mk(rows, cols); be.scatterAddColumns(mk(rows, Math.ceil(cols / 3)), 3, d); return [d]; } },
     ...activations.map((f) => ({ name: `activate ${f}`, run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const z = mk(rows, cols); be.activate(f, mk(rows, cols), z); return [z]; } })),
@@ -182,16 +188,16 @@ function methodCases(rows: number, cols: number): MethodCase[] {
         return [a, z];
       },
     }))),
-    ...[true, false].flatMap((withGrads) => activations.map((f) => ({
-      name: `denseBackward ${f} bias and input gradients=${withGrads}`,
+    ...[true, false].flatMap((withGrads) => activations.flatMap((f) => ACCUMULATIONS.map((accumulate) => ({
+      name: `denseBackward ${f} bias and input gradients=${withGrads} ${JSON.stringify(accumulate)}`,
       tolerance: 2e-5,
       reorders: true,
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
         const delta = mk(rows, 13), gradW = mk(13, cols), gradB = withGrads ? mk(1, 13) : null, gradX = withGrads ? mk(rows, cols) : null;
-        denseBackward(be, f, mk(rows, 13), mk(rows, 13), mk(rows, 13), delta, mk(rows, cols), mk(13, cols), gradW, gradB, gradX);
+        denseBackward(be, f, mk(rows, 13), mk(rows, 13), mk(rows, 13), delta, mk(rows, cols), mk(13, cols), gradW, gradB, gradX, accumulate);
         return [delta, gradW, ...(gradB ? [gradB] : []), ...(gradX ? [gradX] : [])];
       },
-    }))),
+    })))),
     { name: 'add', run: (be, mk) => { const c = mk(rows, cols); be.add(mk(rows, cols), mk(rows, cols), c); return [c]; } },
     { name: 'add in place', run: (be, mk) => { const a = mk(rows, cols); be.add(a, mk(rows, cols), a); return [a]; } },
     { name: 'squaredError', run: (be, mk) => be.squaredError(mk(rows, cols), mk(rows, cols)) },

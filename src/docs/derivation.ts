@@ -86,8 +86,11 @@ function backward(): string {
   return `## Backward
 
 \`RecLinkNet.backward\` (\`src/model/reclink-net.ts\`) runs these in this order. Every parameter
-and input gradient is accumulated (+=): \`RecLinkNet.zeroGrad\` clears them once a step, so that a
-weight shared by the cycles, and an input read by two layers, receive the sum of their terms.
+and input gradient is accumulated (+=), so that a weight shared by the cycles, and an input read by
+two layers, receive the sum of their terms. Nothing is zeroed first: in a pass, the first term of a
+gradient is written (=) and the later ones added (\`Accumulation\`, \`src/linalg/backend.ts\`), the
+same sum without a pass over the buffer; \`accumulateGradients\` adds even the first, so that the
+gradient of a batch is the sum of its slices'.
 
 | equation | code |
 |---|---|

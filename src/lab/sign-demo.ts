@@ -48,7 +48,7 @@ function outputGradients(net: RecLinkNet, lossGradient: Matrix): { weight: Matri
   backend.activationBackward(output.activation, output.a, output.z, lossGradient, delta);
   const weight = zeros(delta.cols, output.x.cols, 'float64'), bias = zeros(1, delta.cols, 'float64');
   backend.matmulAtB(delta, output.x, weight, false);
-  backend.addColumnSums(delta, bias);
+  backend.columnSums(delta, bias, false);
   return { weight, bias };
 }
 

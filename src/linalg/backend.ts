@@ -31,8 +31,8 @@ export interface Backend {
   matmulAB(a: Matrix, b: Matrix, c: Matrix, accumulate: boolean): void;
   /** C[i, :] += bias[0, :] for every row i. */
   addRowVector(c: Matrix, bias: Matrix): void;
-  /** out[0, j] += Σ_i A[i, j] (a bias gradient: Σ_n δ). */
-  addColumnSums(a: Matrix, out: Matrix): void;
+  /** out[0, j] (+)= Σ_i A[i, j] (a bias gradient: Σ_n δ). */
+  columnSums(a: Matrix, out: Matrix, accumulate: boolean): void;
   /** out[i, j] = src[i, stride·j]: X K for the exercise's selection matrix K, without K. */
   gatherColumns(src: Matrix, stride: number, out: Matrix): void;
   /** dst[i, stride·j] += src[i, j]: the transpose of `gatherColumns` (G_X += G_red Kᵀ). */
@@ -66,8 +66,23 @@ export interface Backend {
   /** Optional, fused `denseForward` (see that function): one call instead of three. */
   denseForward?(x: Matrix, w: Matrix, bias: Matrix | null, f: ActivationName, a: Matrix, z: Matrix): void;
   /** Optional, fused `denseBackward` (see that function): one call instead of four. */
-  denseBackward?(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void;
+  denseBackward?(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null, accumulate: Accumulation): void;
 }
+
+/**
+ * Whether a backward pass adds its gradients to what their buffers hold (`true`) or writes
+ * them (`false`). A gradient is a sum over every use of a value; in one pass, its first
+ * contributor writes and the later ones add, which is the sum without a zeroing pass.
+ */
+export interface Accumulation {
+  /** ∂E/∂W and ∂E/∂b. */
+  params: boolean;
+  /** G_X, the gradient of the layer's input. */
+  input: boolean;
+}
+
+/** Every gradient added to what its buffer holds: the rule when nothing says otherwise. */
+export const ADD_ALL: Accumulation = Object.freeze({ params: true, input: true });
 
 /** What a backend is, for logs and run records (`Backend.describe`). */
 export interface BackendDescription {
@@ -91,13 +106,14 @@ export function denseForward(backend: Backend, x: Matrix, w: Matrix, bias: Matri
 }
 
 /**
- * A dense layer's backward: δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ (when `gradB`
- * is given); G_X += δ W (when `gradX` is given) — fused when the backend can.
+ * A dense layer's backward: δ = G_Z ⊙ f'(A); ∂E/∂W (+)= δᵀX; ∂E/∂b (+)= Σ_n δ (when
+ * `gradB` is given); G_X (+)= δ W (when `gradX` is given), each added or written as
+ * `accumulate` says — fused when the backend can.
  */
-export function denseBackward(backend: Backend, f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void {
-  if (backend.denseBackward) return backend.denseBackward(f, a, z, gradZ, delta, x, w, gradW, gradB, gradX);
+export function denseBackward(backend: Backend, f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null, accumulate: Accumulation = ADD_ALL): void {
+  if (backend.denseBackward) return backend.denseBackward(f, a, z, gradZ, delta, x, w, gradW, gradB, gradX, accumulate);
   backend.activationBackward(f, a, z, gradZ, delta);
-  backend.matmulAtB(delta, x, gradW, true);
-  if (gradB) backend.addColumnSums(delta, gradB);
-  if (gradX) backend.matmulAB(delta, w, gradX, true);
+  backend.matmulAtB(delta, x, gradW, accumulate.params);
+  if (gradB) backend.columnSums(delta, gradB, accumulate.params);
+  if (gradX) backend.matmulAB(delta, w, gradX, accumulate.input);
 }

@@ -76,9 +76,10 @@ export const jsBackend: Backend = {
     }
   },
 
-  addColumnSums(a, out) {
+  columnSums(a, out, accumulate) {
     const { rows, cols } = a;
     const A = a.data, O = out.data;
+    if (!accumulate) O.fill(0, 0, cols);
     for (let i = 0; i < rows; i++) {
       const ai = i * cols;
       for (let j = 0; j < cols; j++) O[j] += A[ai + j];

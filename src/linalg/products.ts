@@ -28,7 +28,7 @@ export function productAtB(a: Matrix, b: Matrix): Matrix {
 /** Σ_n M[n, :], as a 1 × cols matrix. */
 export function columnSums(m: Matrix): Matrix {
   const sums = zeros(1, m.cols, dtypeOf(m));
-  jsBackend.addColumnSums(m, sums);
+  jsBackend.columnSums(m, sums, false);
   return sums;
 }
 

@@ -139,7 +139,7 @@ export class RecLinkNet {
     return this.lossFunctions[reduction].forward(this.output.z, x, batchRows);
   }
 
-  /** Sets every parameter gradient to zero (once per step). */
+  /** Sets every parameter gradient to zero. */
   zeroGrad(): void {
     for (const p of this.parameters) this.backend.zero(p.grad);
   }
@@ -151,27 +151,15 @@ export class RecLinkNet {
    * `batchRows` is the N of a `mean`, as in `loss`.
    */
   backward(reduction: LossReduction = 'sum', inputGradient = false, batchRows?: number): Matrix | null {
-    const x = this.lastInput();
-    const n = x.rows;
-    const gradY = this.gradY.view(n);
-    const gradS = this.zeroed(this.gradS, n);
-    const gradZIn = this.zeroed(this.gradZIn, n);
-    const gradXRed = inputGradient ? this.zeroed(this.gradXRed, n) : null;
-    const gradX = inputGradient ? this.zeroed(this.gradX, n) : null;
-
-    this.lossFunctions[reduction].backward(this.output.z, x, gradY, batchRows); // G_Y = 2(Y − X)
-    this.output.backward(gradY, gradS); // δ_out; G_S = δ_out W_out
-    this.link.backward(gradS, gradXRed); // δ_link = G_S ⊙ f'(A_link)
-    this.rec.backward(gradS, gradZIn); // δ_rec(T..1); G_in = Σ_t δ_rec(t) W_rec
-    this.input.backward(gradZIn, gradX); // δ_in = G_in ⊙ f'(A_in)
-    if (gradXRed && gradX) this.linkSelect.backward(gradXRed, gradX);
-    return gradX;
+    return this.backpropagate(reduction, inputGradient, batchRows, true);
   }
 
-  /** Zeroes the gradients, then one forward and backward pass on X. */
-  computeGradients(x: Matrix, reduction: LossReduction = 'sum', inputGradient = false): GradientResult {
-    this.zeroGrad();
-    return this.pass(x, reduction, inputGradient, x.rows);
+  /**
+   * One forward and backward pass on X; the parameter gradients are set to this pass's (no
+   * `zeroGrad` needed). With `mean`, `batchRows` is the N it divides by (default X's rows).
+   */
+  computeGradients(x: Matrix, reduction: LossReduction = 'sum', inputGradient = false, batchRows = x.rows): GradientResult {
+    return this.pass(x, reduction, inputGradient, batchRows, false);
   }
 
   /**
@@ -180,7 +168,7 @@ export class RecLinkNet {
    * `batchRows` is the whole batch's N.
    */
   accumulateGradients(x: Matrix, reduction: LossReduction = 'sum', batchRows = x.rows): number {
-    return this.pass(x, reduction, false, batchRows).loss;
+    return this.pass(x, reduction, false, batchRows, true).loss;
   }
 
   /** G_Y = ∂E/∂Y, G_S = ∂E/∂S and G_in = ∂E/∂Z_in of the last backward pass (its own buffers). */
@@ -200,16 +188,34 @@ export class RecLinkNet {
     return this.x;
   }
 
-  private pass(x: Matrix, reduction: LossReduction, inputGradient: boolean, batchRows: number): GradientResult {
+  private pass(x: Matrix, reduction: LossReduction, inputGradient: boolean, batchRows: number, addToParams: boolean): GradientResult {
     this.forward(x);
     const loss = this.loss(reduction, batchRows);
-    return { loss, inputGradient: this.backward(reduction, inputGradient, batchRows) };
+    return { loss, inputGradient: this.backpropagate(reduction, inputGradient, batchRows, addToParams) };
   }
 
-  private zeroed(buffer: BatchMatrix, n: number): Matrix {
-    const m = buffer.view(n);
-    this.backend.zero(m);
-    return m;
+  /**
+   * The backward pass. Each activation gradient is written by its first contributor and
+   * added to by the others; so are the parameter gradients unless `addToParams`, which
+   * adds every term to what they hold.
+   */
+  private backpropagate(reduction: LossReduction, inputGradient: boolean, batchRows: number | undefined, addToParams: boolean): Matrix | null {
+    const x = this.lastInput();
+    const n = x.rows;
+    const gradY = this.gradY.view(n);
+    const gradS = this.gradS.view(n);
+    const gradZIn = this.gradZIn.view(n);
+    const gradXRed = inputGradient ? this.gradXRed.view(n) : null;
+    const gradX = inputGradient ? this.gradX.view(n) : null;
+    const write = { params: addToParams, input: false };
+
+    this.lossFunctions[reduction].backward(this.output.z, x, gradY, batchRows); // G_Y = 2(Y − X)
+    this.output.backward(gradY, gradS, write); // δ_out; G_S = δ_out W_out
+    this.link.backward(gradS, gradXRed, write); // δ_link = G_S ⊙ f'(A_link); G_red = δ_link W_link
+    this.rec.backward(gradS, gradZIn, write); // δ_rec(T..1); G_in = Σ_t δ_rec(t) W_rec
+    this.input.backward(gradZIn, gradX, write); // δ_in = G_in ⊙ f'(A_in); G_X = δ_in W_in
+    if (gradXRed && gradX) this.linkSelect.backward(gradXRed, gradX); // G_X += G_red Kᵀ
+    return gradX;
   }
 
   /** Throws, naming what is wrong, unless X is a batch of at least one sample of inputSize values. */

@@ -1,4 +1,4 @@
-import { denseBackward, denseForward, type ActivationName, type Backend } from '../linalg/backend.js';
+import { ADD_ALL, denseBackward, denseForward, type Accumulation, type ActivationName, type Backend } from '../linalg/backend.js';
 import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import type { Parameter } from './parameter.js';
@@ -15,7 +15,9 @@ import { ReclinkError } from '../errors.js';
  *     ∂E/∂W += δᵀ X         ∂E/∂b += Σ_n δ         G_X += δ W
  *
  * Gradients accumulate: several layers may share one weight (the recurrent cycles), and
- * one input may feed several layers (X feeds `input` and `link`).
+ * one input may feed several layers (X feeds `input` and `link`). The first contributor
+ * of a pass writes its terms instead of adding them (`Accumulation`), so that no buffer
+ * needs zeroing first.
  */
 export class Dense {
   private cachedX: Matrix | null = null;
@@ -62,10 +64,11 @@ export class Dense {
   }
 
   /**
-   * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given).
+   * δ = G_Z ⊙ f'(A); ∂E/∂W += δᵀX; ∂E/∂b += Σ_n δ; G_X += δ W (when `gradX` is given);
+   * each `=` instead of `+=` where `accumulate` says so (default: all added).
    * G_Z is N × out and G_X N × in, for the N rows of the last forward pass.
    */
-  backward(gradZ: Matrix, gradX: Matrix | null): void {
+  backward(gradZ: Matrix, gradX: Matrix | null, accumulate: Accumulation = ADD_ALL): void {
     const x = this.cachedX;
     if (x === null) throw new ReclinkError(`${this.weight.name}: backward called before forward, expected a forward pass first`);
     const n = x.rows;
@@ -74,7 +77,7 @@ export class Dense {
     const delta = this.deltaBuffer.view(n);
     const a = this.aBuffer.view(n);
     const z = this.zBuffer.view(n);
-    denseBackward(this.backend, this.activation, a, z, gradZ, delta, x, this.weight.value, this.weight.grad, this.bias?.grad ?? null, gradX);
+    denseBackward(this.backend, this.activation, a, z, gradZ, delta, x, this.weight.value, this.weight.grad, this.bias?.grad ?? null, gradX, accumulate);
   }
 
   /** X of the last forward pass. */

@@ -1,4 +1,4 @@
-import type { ActivationName, Backend } from '../linalg/backend.js';
+import { ADD_ALL, type Accumulation, type ActivationName, type Backend } from '../linalg/backend.js';
 import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import { Dense } from './dense.js';
@@ -52,16 +52,28 @@ export class Recurrent {
     return zRec;
   }
 
-  /** Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). */
-  backward(gradZRec: Matrix, gradZIn: Matrix): void {
+  /**
+   * Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). With `accumulate`,
+   * the parameter gradients or G_in are written instead of added: the last cycle is the
+   * first contributor to the shared ∂E/∂W_rec and ∂E/∂b_rec.
+   */
+  backward(gradZRec: Matrix, gradZIn: Matrix, accumulate: Accumulation = ADD_ALL): void {
     assertShape(gradZIn, gradZRec.rows, gradZRec.cols, 'the input gradient of the recurrent layer'); // G_Z_rec is checked by the last cell
+    const last = this.cycles - 1;
+    const gradU = this.gradInputBuffers.map((buffer) => buffer.view(gradZRec.rows));
     let gradZ = gradZRec;
-    for (let t = this.cycles - 1; t >= 0; t--) {
-      const gradU = this.gradInputBuffers[t].view(gradZRec.rows);
-      this.backend.zero(gradU);
-      this.cells[t].backward(gradZ, gradU);
-      this.backend.add(gradZIn, gradU, gradZIn);
-      gradZ = gradU; // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
+    for (let t = last; t >= 0; t--) {
+      const params = accumulate.params || t < last;
+      if (last === 0) return this.cells[0].backward(gradZ, gradZIn, { params, input: accumulate.input });
+      this.cells[t].backward(gradZ, gradU[t], { params, input: false });
+      gradZ = gradU[t]; // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
     }
+    // G_in (+)= G_U(T) + … + G_U(1), in that order
+    let t = last;
+    if (!accumulate.input) {
+      this.backend.add(gradU[last], gradU[last - 1], gradZIn);
+      t = last - 2;
+    }
+    for (; t >= 0; t--) this.backend.add(gradZIn, gradU[t], gradZIn);
   }
 }

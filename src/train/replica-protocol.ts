@@ -76,12 +76,16 @@ export class SliceBlocks {
 }
 
 /**
- * Zeroes `net`'s gradients, then adds those of each block: the gradient of the thread's
- * slice. Returns the slice's E (with `mean`, divided by the whole batch's `batchRows`).
+ * Sets `net`'s gradients to those of the first block, then adds those of the others: the
+ * gradient of the thread's slice (zero when it has no rows). Returns the slice's E (with
+ * `mean`, divided by the whole batch's `batchRows`).
  */
 export function sliceGradients(net: RecLinkNet, blocks: readonly Matrix[], reduction: LossReduction, batchRows: number): number {
-  net.zeroGrad();
-  let loss = 0;
-  for (const block of blocks) loss += net.accumulateGradients(block, reduction, batchRows);
+  if (blocks.length === 0) {
+    net.zeroGrad();
+    return 0;
+  }
+  let loss = net.computeGradients(blocks[0], reduction, false, batchRows).loss;
+  for (let b = 1; b < blocks.length; b++) loss += net.accumulateGradients(blocks[b], reduction, batchRows);
   return loss;
 }

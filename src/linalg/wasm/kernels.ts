@@ -16,9 +16,9 @@ export interface Kernels {
   matmulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean, partials: number): void;
   matmulABt(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: boolean): void;
   denseForward(x: number, w: number, bias: number, f: number, a: number, z: number, m: number, n: number, k: number): void;
-  denseBackward(f: number, a: number, z: number, gz: number, delta: number, x: number, w: number, gw: number, gb: number, gx: number, m: number, out: number, inputs: number, partials: number): void;
+  denseBackward(f: number, a: number, z: number, gz: number, delta: number, x: number, w: number, gw: number, gb: number, gx: number, m: number, out: number, inputs: number, partials: number, addToParams: boolean, addToInput: boolean): void;
   addRowVector(c: number, bias: number, rows: number, cols: number): void;
-  addColumnSums(a: number, out: number, rows: number, cols: number): void;
+  columnSums(a: number, out: number, rows: number, cols: number, accumulate: boolean): void;
   gatherColumns(src: number, srcCols: number, stride: number, out: number, rows: number, cols: number): void;
   scatterAddColumns(src: number, rows: number, cols: number, stride: number, dst: number, dstCols: number): void;
   zero(m: number, count: number): void;
@@ -35,7 +35,7 @@ export interface Kernels {
 
 const KERNEL_NAMES: Record<keyof Kernels, true> = {
   heapBase: true, relaxedSimd: true, jobBlockBytes: true, configure: true, workerLoop: true, stopWorkers: true,
-  matmulAB: true, matmulAtB: true, matmulABt: true, denseForward: true, denseBackward: true, addRowVector: true, addColumnSums: true,
+  matmulAB: true, matmulAtB: true, matmulABt: true, denseForward: true, denseBackward: true, addRowVector: true, columnSums: true,
   gatherColumns: true, scatterAddColumns: true, zero: true, activate: true, activationBackward: true, add: true,
   scale: true, squaredError: true, squaredErrorGradient: true, sumOfSquares: true, sgd: true, adam: true,
 };

@@ -1,4 +1,4 @@
-import type { ActivationName, Backend, BackendDescription } from '../backend.js';
+import type { Accumulation, ActivationName, Backend, BackendDescription } from '../backend.js';
 import type { DType, Matrix } from '../matrix.js';
 import { ReclinkError } from '../../errors.js';
 import { WasmHeap } from './heap.js';
@@ -177,12 +177,12 @@ export class WasmBackend implements Backend {
     this.out(z, 3);
   }
 
-  denseBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null): void {
+  denseBackward(f: ActivationName, a: Matrix, z: Matrix, gradZ: Matrix, delta: Matrix, x: Matrix, w: Matrix, gradW: Matrix, gradB: Matrix | null, gradX: Matrix | null, accumulate: Accumulation): void {
     const pgb = gradB ? this.in(gradB, 7) : 0;
     const pgx = gradX ? this.in(gradX, 8) : 0;
     const pa = this.in(a, 0), pz = this.in(z, 1), pg = this.in(gradZ, 2), pd = this.in(delta, 3);
     const px = this.in(x, 4), pw = this.in(w, 5), pgw = this.in(gradW, 6);
-    this.kernels.denseBackward(ACTIVATION_CODES[f], pa, pz, pg, pd, px, pw, pgw, pgb, pgx, x.rows, w.rows, w.cols, this.partials(gradW));
+    this.kernels.denseBackward(ACTIVATION_CODES[f], pa, pz, pg, pd, px, pw, pgw, pgb, pgx, x.rows, w.rows, w.cols, this.partials(gradW), accumulate.params, accumulate.input);
     this.out(delta, 3);
     this.out(gradW, 6);
     if (gradB) this.out(gradB, 7);
@@ -204,8 +204,8 @@ export class WasmBackend implements Backend {
     this.out(c, 0);
   }
 
-  addColumnSums(a: Matrix, out: Matrix): void {
-    this.kernels.addColumnSums(this.in(a, 0), this.in(out, 1), a.rows, a.cols);
+  columnSums(a: Matrix, out: Matrix, accumulate: boolean): void {
+    this.kernels.columnSums(this.in(a, 0), this.in(out, 1), a.rows, a.cols, accumulate);
     this.out(out, 1);
   }
 
