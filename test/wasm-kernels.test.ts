@@ -205,6 +205,7 @@ function methodCases(rows: number, cols: number): MethodCase[] {
     { name: 'sumOfSquares', run: (be, mk) => be.sumOfSquares(mk(rows, cols)) },
     { name: 'scale', run: (be, mk) => { const m = mk(rows, cols); be.scale(m, -1.5); return [m]; } },
     { name: 'zero', run: (be, mk) => { const m = mk(rows, cols); be.zero(m); return [m]; } },
+    { name: 'sgdUpdate plain', run: (be, mk) => { const w = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), null, lr, 0, 0, 0, false, false); return [w]; } },
     { name: 'sgdUpdate', run: (be, mk) => { const w = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), null, lr, weightDecay, 0, dampening, true, false); return [w]; } },
     ...[true, false].flatMap((nesterov) => [true, false].map((firstStep) => ({
       name: `sgdUpdate momentum nesterov=${nesterov} first=${firstStep}`,
