@@ -241,6 +241,36 @@ function compare(got: Matrix[] | number, expected: Matrix[] | number, tolerance:
   });
 }
 
+/** The smallest normal float32, 2⁻¹²⁶: below it, float32 numbers are subnormal. */
+const MIN_NORMAL = 2 ** -126;
+
+describe('optimizer state that decays into the subnormals', () => {
+  // A zero gradient leaves μb, β₁m and β₂v decaying; one step from just above 2⁻¹²⁶ they would be
+  // subnormal, which the kernels store as zero (the weight update is the same in float32).
+  it.each(['plain', 'relaxed'] as const)('is stored as zero by the %s kernels, the weights as the JS backend has them', (kernels) => {
+    const be = kernels === 'plain' ? wasm : relaxed;
+    const count = 37;
+    const make = (backend: Backend, value: (i: number) => number): Matrix => {
+      const m = backend.alloc(1, count, 'float32');
+      for (let i = 0; i < count; i++) m.data[i] = value(i);
+      return m;
+    };
+    const tiny = (i: number): number => (i % 2 ? -1.05 : 1.05) * MIN_NORMAL;
+    const run = (backend: Backend): Matrix[] => {
+      const w = make(backend, (i) => 0.5 - i / count), b = make(backend, tiny), m = make(backend, tiny), v = make(backend, () => 1.0005 * MIN_NORMAL);
+      const zero = make(backend, () => 0);
+      backend.sgdUpdate(w, zero, b, 0.1, 0, 0.9, 0, false, false);
+      backend.adamUpdate(w, zero, m, v, 0, 1, 0.9, 0.999, 1e-8, 0.01, 0.5);
+      return [w, b, m, v];
+    };
+    const [w, ...state] = run(be);
+    const [expectedW, ...expectedState] = run(jsBackend);
+    for (const s of expectedState) expect(s.data.every((x) => x !== 0 && Math.abs(x) < MIN_NORMAL), 'the JS backend keeps the subnormals').toBe(true);
+    for (const s of state) expect(Array.from(s.data)).toEqual(Array.from({ length: count }, () => 0));
+    expect(Array.from(w.data)).toEqual(Array.from(expectedW.data));
+  });
+});
+
 const METHOD_SHAPES: [number, number][] = [[1, 1], [1, 225], [3, 5], [7, 75], [64, 225], [300, 17], [129, 300]];
 
 describe('every other wasm backend method against the JS backend', () => {
