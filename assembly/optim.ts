@@ -56,21 +56,27 @@ export function adam(w: usize, grad: usize, m: usize, v: usize, decay: f64, shri
   const veps = splat(eps), vstep = splat(stepSize), vcorr = splat(sqrtCorrection2);
   let o = <usize>e0 << 2;
   const full = <usize>(e1 & ~3) << 2;
-  for (; o < full; o += 16) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, 4);
-  if (e1 & 3) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, e1 & 3);
+  if (decay == 0 && shrink == 1) {
+    // Adam without weight decay, the common case: g = ∇, w is not shrunk (the same bits, fewer steps).
+    for (; o < full; o += 16) adamStep(w + o, grad + o, m + o, v + o, 0, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, 4, false);
+    if (e1 & 3) adamStep(w + o, grad + o, m + o, v + o, 0, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, e1 & 3, false);
+    return;
+  }
+  for (; o < full; o += 16) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, 4, true);
+  if (e1 & 3) adamStep(w + o, grad + o, m + o, v + o, decay, vshrink, vb1, vc1, vb2, vc2, veps, vstep, vcorr, e1 & 3, true);
 }
 
-/** The Adam update of the `count` (1–4) weights at w. */
+/** The Adam update of the `count` (1–4) weights at w; without `decays`, decay is 0 and shrink 1. */
 @inline
-function adamStep(w: usize, grad: usize, m: usize, v: usize, decay: f64, vshrink: v128, vb1: v128, vc1: v128, vb2: v128, vc2: v128, veps: v128, vstep: v128, vcorr: v128, count: i32): void {
+function adamStep(w: usize, grad: usize, m: usize, v: usize, decay: f64, vshrink: v128, vb1: v128, vc1: v128, vb2: v128, vc2: v128, veps: v128, vstep: v128, vcorr: v128, count: i32, decays: bool): void {
   const wv = v128.load(w);
-  const g = sumInFloat64(v128.load(grad), decay, wv);
+  const g = decays ? sumInFloat64(v128.load(grad), decay, wv) : v128.load(grad);
   const mv = flushSubnormals(madd(f32x4.mul(vb1, v128.load(m)), vc1, g));
   const vv = flushSubnormals(madd(f32x4.mul(vb2, v128.load(v)), vc2, f32x4.mul(g, g)));
   const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vcorr), veps);
   storeLanes(m, mv, count);
   storeLanes(v, vv, count);
-  storeLanes(w, f32x4.sub(f32x4.mul(wv, vshrink), f32x4.div(f32x4.mul(vstep, mv), denom)), count);
+  storeLanes(w, f32x4.sub(decays ? f32x4.mul(wv, vshrink) : wv, f32x4.div(f32x4.mul(vstep, mv), denom)), count);
 }
 
 /**

@@ -211,16 +211,16 @@ function methodCases(rows: number, cols: number): MethodCase[] {
       name: `sgdUpdate momentum nesterov=${nesterov} first=${firstStep}`,
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => { const w = mk(rows, cols), b = mk(rows, cols); be.sgdUpdate(w, mk(rows, cols), b, lr, weightDecay, momentum, dampening, nesterov, firstStep); return [w, b]; },
     }))),
-    ...[true, false].map((decoupled) => ({
-      name: `adamUpdate decoupled=${decoupled}`,
+    ...[true, false].flatMap((decoupled) => [0, 0.1].map((weightDecay) => ({
+      name: `adamUpdate decoupled=${decoupled} weightDecay=${weightDecay}`,
       run: (be: Backend, mk: (r: number, c: number) => Matrix) => {
         const w = mk(rows, cols), m = mk(rows, cols), v = mk(rows, cols);
         v.data.forEach((x, i) => (v.data[i] = Math.abs(x)));
-        const s = adamStepScalars({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupled, step: 3 });
+        const s = adamStepScalars({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, decoupled, step: 3 });
         be.adamUpdate(w, mk(rows, cols), m, v, s.coupledDecay, s.shrink, 0.9, 0.999, 1e-8, s.stepSize, s.sqrtCorrection2);
         return [w, m, v];
       },
-    })),
+    }))),
   ];
 }
 
