@@ -174,10 +174,11 @@ export class LabLoop {
     this.host.post({ type: 'erratum', row, effect: erratum.effect(), signDemo });
   }
 
-  /** Sends the model as a checkpoint in the command line's format. */
+  /** Sends the model as a checkpoint in the command line's format, with where training stood and the kernel set it ran on. */
   private save(): void {
     const session = this.requireSession();
-    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch) } });
+    const metadata = { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch), kernels: session.backend.describe().kernels };
+    const bytes = encodeCheckpoint(session.net, { metadata });
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
@@ -312,7 +313,7 @@ export class LabLoop {
         epoch: session?.epoch ?? 0,
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
-        backend: session?.backend.describe().name ?? null,
+        kernels: session?.backend.describe().kernels ?? null,
         samplesPerSecond: this.running ? this.speed.reading : null,
       },
     });
