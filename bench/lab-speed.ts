@@ -103,10 +103,9 @@ function cliReadings(batch: number, kernelSet: 'plain' | 'relaxed', epochs: numb
   }
 }
 
-/** Epochs of `reclink train` for about as many seconds of readings as the lab's (at least 4, the first dropped). */
-function cliEpochs(batch: number, seconds: number): number {
-  const roughRate = batch === 1 ? 25_000 : 80_000; // samples/s, for the epoch count only
-  return Math.max(4, Math.min(30, 1 + Math.round((seconds * roughRate) / TRAIN_SAMPLES)));
+/** Epochs of `reclink train` for about `seconds` of readings at the lab's rate (the first dropped; at least 2 measured). */
+function cliEpochs(labRate: number, seconds: number): number {
+  return 1 + Math.max(2, Math.min(30, Math.ceil((seconds * labRate) / TRAIN_SAMPLES)));
 }
 
 const median = (values: readonly number[]): number => {
@@ -135,8 +134,9 @@ async function main(): Promise<void> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const batch of options.batches) {
         console.error(`round ${round}/${options.rounds}, batch ${batch}: lab, then reclink train`);
-        lab.set(batch, [...(lab.get(batch) ?? []), ...(await labReadings(page, batch, options.seconds))]);
-        cli.set(batch, [...(cli.get(batch) ?? []), ...cliReadings(batch, kernelSet, cliEpochs(batch, options.seconds))]);
+        const readings = await labReadings(page, batch, options.seconds);
+        lab.set(batch, [...(lab.get(batch) ?? []), ...readings]);
+        cli.set(batch, [...(cli.get(batch) ?? []), ...cliReadings(batch, kernelSet, cliEpochs(readings.length ? median(readings) : 10_000, options.seconds))]);
       }
     }
     const version = await context.browser()?.version();
