@@ -118,8 +118,8 @@ function receive(event: LabEvent): void {
 
 /**
  * Redraws the sidebar and the visible view at the next animation frame (at most once a
- * frame), and while training at most every `TRAINING_FRAME_MS`: the page then draws a
- * tenth as often as the worker posts, which leaves the cores to training.
+ * frame), and while training at most every `TRAINING_FRAME_MS`: a third as often as the
+ * worker posts (every 30 ms slice), which leaves the cores to training.
  */
 function render(): void {
   if (frame !== 0 || wait !== 0) return;
