@@ -4,13 +4,13 @@ import { DEFAULT_LAB_SETTINGS } from '../src/lab/settings.js';
 import type { LabStatus } from '../src/lab/protocol.js';
 
 const status = (change: Partial<LabStatus>): LabStatus => ({
-  running: false, step: 1234, epoch: 3, settings: { ...DEFAULT_LAB_SETTINGS }, data: { name: 'd', train: 8, validation: 2 }, backend: 'wasm', samplesPerSecond: null, ...change,
+  running: false, step: 1234, epoch: 3, settings: { ...DEFAULT_LAB_SETTINGS }, data: { name: 'd', train: 8, validation: 2 }, kernels: 'WebAssembly relaxed SIMD', samplesPerSecond: null, ...change,
 });
 
 describe('the live status region', () => {
   it('names the state; the step only when paused, so that training does not change it', () => {
     expect(statusText(status({ data: null }))).toBe('Loading…');
-    expect(statusText(status({}))).toBe('Paused · step 1,234 · epoch 3 · wasm kernels');
+    expect(statusText(status({}))).toBe('Paused · step 1,234 · epoch 3 · WebAssembly relaxed SIMD kernels');
     expect(statusText(status({ running: true, step: 5 }))).toBe(statusText(status({ running: true, step: 6000, epoch: 9 })));
   });
 

@@ -60,7 +60,7 @@ describe('the training worker loop', () => {
     await lab.send({ type: 'start' });
     const events = lab.take();
     expect(of(events, 'error')).toEqual([{ type: 'error', source: 'training', message: 'no data loaded yet: choose the bundled digits or your own files' }]);
-    expect(lastStatus(events)).toMatchObject({ running: false, data: null, backend: null });
+    expect(lastStatus(events)).toMatchObject({ running: false, data: null, kernels: null });
   });
 
   it('loads data, then reports the first validation loss and a snapshot of every view', async () => {
@@ -70,7 +70,7 @@ describe('the training worker loop', () => {
     const [losses] = of(events, 'losses');
     expect(losses.restart).toBe(true);
     expect(losses.points).toEqual([{ step: 0, epoch: 0, train: null, validation: expect.any(Number) }]);
-    expect(lastStatus(events)).toMatchObject({ running: false, step: 0, data: { name: 'blobs', train: 96, validation: 32 }, settings: DEFAULT_LAB_SETTINGS, backend: 'js' });
+    expect(lastStatus(events)).toMatchObject({ running: false, step: 0, data: { name: 'blobs', train: 96, validation: 32 }, settings: DEFAULT_LAB_SETTINGS, kernels: 'TypeScript' });
     const snapshot: LabSnapshot = of(events, 'snapshot')[0].snapshot;
     expect([snapshot.inputs.rows, snapshot.inputs.cols, snapshot.outputs.rows]).toEqual([SHOWN_SAMPLES, 225, SHOWN_SAMPLES]);
     expect([snapshot.inputWeight.rows, snapshot.inputWeight.cols, snapshot.outputWeight.rows, snapshot.outputWeight.cols]).toEqual([75, 225, 225, 75]);
@@ -217,7 +217,7 @@ describe('the training worker loop', () => {
     const [{ file }] = of(lab.take(), 'checkpoint');
     expect(file.name).toBe('reclink-lab-step-3.safetensors');
     const { net, metadata } = decodeCheckpoint(file.bytes, file.name);
-    expect(metadata).toEqual({ source: 'reclink lab', step: '3', epoch: '1' });
+    expect(metadata).toEqual({ source: 'reclink lab', step: '3', epoch: '1', kernels: 'TypeScript' });
     await lab.send({ type: 'inspect', sample: 0 });
     const trained = of(lab.take(), 'snapshot')[0].snapshot;
     expect(net.parameter('output.weight').value.data).toEqual(trained.outputWeight.data);

@@ -110,9 +110,29 @@ describe('the lab in a browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it.skipIf(!hasChromium)('trains on the plain kernel set when the relaxed one fails to load', async () => {
+    const relaxed = /\/reclink-relaxed-[\w-]+\.wasm$/;
+    const asked: string[] = [];
+    await context.route(relaxed, (route) => (asked.push(route.request().url()), route.fulfill({ status: 404, body: 'gone' })));
+    const fallback = await context.newPage();
+    const warnings: string[] = [];
+    fallback.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+    try {
+      await fallback.goto(url);
+      await expect.poll(() => fallback.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · WebAssembly SIMD kernels$/);
+      expect(asked).toHaveLength(1);
+      expect(warnings.filter((w) => w.startsWith('the relaxed WebAssembly kernels are unavailable'))).toHaveLength(1);
+      await fallback.keyboard.press('.');
+      await expect.poll(() => fallback.textContent('#readout-step'), PATIENCE).toBe('1');
+    } finally {
+      await fallback.close();
+      await context.unroute(relaxed);
+    }
+  }, 60_000);
+
   it.skipIf(!hasChromium)('takes Space after a tab, announces states at most once a second, marks settings changes, maps codes, reconstructs a drawing, counts dead outputs and offers to divide 0-255 data', async () => {
     await page.goto(url);
-    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · WebAssembly relaxed SIMD kernels$/);
     mkdirSync(ARTEFACTS, { recursive: true });
 
     // Space after a tab is chosen (the tab has focus) trains; the live region changes with the state only.
@@ -214,7 +234,7 @@ describe('the lab in a browser', () => {
 
   it.skipIf(!hasChromium)('trains, draws reconstructions, runs an erratum, checks a derivation, round-trips checkpoints with the command line and loads data, without a console error', async () => {
     await page.goto(url);
-    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · wasm kernels$/);
+    await expect.poll(() => page.textContent('#status'), PATIENCE).toMatch(/^Paused · step 0 · epoch 0 · WebAssembly relaxed SIMD kernels$/);
     const firstValidation = Number.parseFloat(String(await page.textContent('#readout-validation')));
     expect(firstValidation).toBeGreaterThan(LOSS_THRESHOLD);
 
@@ -269,6 +289,7 @@ describe('the lab in a browser', () => {
     await download.saveAs(saved);
     const { net, metadata } = decodeCheckpoint(new Uint8Array(readFileSync(saved)), saved);
     expect(metadata.source).toBe('reclink lab');
+    expect(metadata.kernels).toBe('WebAssembly relaxed SIMD');
     expect(net.config).toMatchObject({ inputSize: 225, hiddenSize: 75, cycles: 2 });
     const savedValidation = evaluate(net, bundledDataset(new Uint8Array(readFileSync(MNIST15_PATH))).validation, 64).loss;
     expect(savedValidation).toBeLessThan(firstValidation * 0.75);

@@ -10,7 +10,7 @@ export const ANNOUNCE_GAP_MS = 1000;
 export function statusText(status: LabStatus): string {
   if (!status.data) return 'Loading…';
   const state = status.running ? 'Training' : `Paused · step ${status.step.toLocaleString('en-US')} · epoch ${status.epoch}`;
-  return `${state} · ${status.backend} kernels`;
+  return `${state} · ${status.kernels} kernels`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { LabSession, type LabDataset, type LossPoint } from './session.js';
 import { checkSettings, DEFAULT_LAB_SETTINGS, describeChange, needsRebuild, switchNote, type LabSettings } from './settings.js';
 import { checkpointOrigin, loadedMessage } from './checkpoint-origin.js';
 import { dividedDataset, rangeNote } from './data-range.js';
+import { Cadence } from './cadence.js';
 import { SpeedMeter } from './speed.js';
 import { analyse, type ModelAnalysis } from './analysis.js';
 import { project } from './code-map.js';
@@ -37,9 +38,9 @@ export interface LoopHost {
 
 /** Milliseconds of training between two looks at the message queue. */
 export const SLICE_MS = 30;
-/** Milliseconds between two snapshots while training. */
+/** Milliseconds between two snapshots while training, at least. */
 const SNAPSHOT_MS = 250;
-/** Milliseconds between two analyses (codes map, dead outputs, error quantiles) while training. */
+/** Milliseconds between two analyses (codes map, dead outputs, error quantiles) while training, at least. */
 export const ANALYSIS_MS = 2000;
 /** Validation samples shown beside their reconstructions. */
 export const SHOWN_SAMPLES = 16;
@@ -55,10 +56,10 @@ export class LabLoop {
   private running = false;
   private scheduled = false;
   private sample = 0;
-  private lastSnapshot = -Infinity;
+  private readonly snapshots = new Cadence(SNAPSHOT_MS);
   private readonly speed = new SpeedMeter();
   private analysis: ModelAnalysis | null = null;
-  private lastAnalysis = -Infinity;
+  private readonly analyses = new Cadence(ANALYSIS_MS);
 
   constructor(private readonly host: LoopHost) {}
 
@@ -158,8 +159,9 @@ export class LabLoop {
 
   /** The codes map and the rest of `ModelAnalysis` for the current weights, posted and kept. */
   private analyse(session: LabSession): ModelAnalysis | null {
-    this.lastAnalysis = this.host.now();
+    const start = this.host.now();
     const fresh = analyse(session.net, session.dataset, session.step, this.analysis?.map ?? null);
+    this.analyses.ran(start, this.host.now());
     if (fresh === null) return null; // outputs that overflow: the last map stays
     this.analysis = fresh;
     this.host.post({ type: 'analysis', analysis: fresh });
@@ -174,10 +176,11 @@ export class LabLoop {
     this.host.post({ type: 'erratum', row, effect: erratum.effect(), signDemo });
   }
 
-  /** Sends the model as a checkpoint in the command line's format. */
+  /** Sends the model as a checkpoint in the command line's format, with where training stood and the kernel set it ran on. */
   private save(): void {
     const session = this.requireSession();
-    const bytes = encodeCheckpoint(session.net, { metadata: { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch) } });
+    const metadata = { source: 'reclink lab', step: String(session.step), epoch: String(session.epoch), kernels: session.backend.describe().kernels };
+    const bytes = encodeCheckpoint(session.net, { metadata });
     this.host.post({ type: 'checkpoint', file: { name: `reclink-lab-step-${session.step}.safetensors`, bytes } });
   }
 
@@ -277,7 +280,7 @@ export class LabLoop {
     const end = this.host.now();
     this.speed.add(samples, end);
     this.post(points, false);
-    if (end - this.lastSnapshot >= SNAPSHOT_MS) this.postSnapshot();
+    if (this.snapshots.due(end)) this.postSnapshot();
     else this.postStatus();
     this.schedule();
   }
@@ -292,12 +295,14 @@ export class LabLoop {
     if (points.length > 0 || restart) this.host.post({ type: 'losses', points, restart });
   }
 
-  /** A snapshot; the analysis too when paused, or every `ANALYSIS_MS` while training (it takes a few passes over the data). */
+  /** A snapshot; the analysis too when paused, or when due while training (it takes a few passes over the data). */
   private postSnapshot(): void {
     const session = this.requireSession();
-    this.lastSnapshot = this.host.now();
+    const start = this.host.now();
     this.host.post({ type: 'snapshot', snapshot: snapshotOf(session, this.sample) });
-    const due = !this.running || this.lastSnapshot - this.lastAnalysis >= ANALYSIS_MS;
+    const end = this.host.now();
+    this.snapshots.ran(start, end);
+    const due = !this.running || this.analyses.due(end);
     if (due && this.analysis?.step !== session.step) this.analyse(session);
     this.postStatus();
   }
@@ -312,7 +317,7 @@ export class LabLoop {
         epoch: session?.epoch ?? 0,
         settings: { ...this.settings },
         data: session && { name: session.dataset.name, train: session.dataset.train.rows, validation: session.dataset.validation.rows },
-        backend: session?.backend.describe().name ?? null,
+        kernels: session?.backend.describe().kernels ?? null,
         samplesPerSecond: this.running ? this.speed.reading : null,
       },
     });

@@ -53,8 +53,8 @@ export interface LabStatus {
   settings: LabSettings;
   /** The data in use, or null before any has loaded. */
   data: { name: string; train: number; validation: number } | null;
-  /** The kernels in use (`js`, `wasm`), or null before any data has loaded. */
-  backend: string | null;
+  /** The kernel set training runs on (`Backend.describe().kernels`: `TypeScript`, `WebAssembly SIMD`, `WebAssembly relaxed SIMD`), or null before any data has loaded. */
+  kernels: string | null;
   /** Training speed on the wall clock over the last second or more (`SpeedMeter`), or null when paused or before a second has passed. */
   samplesPerSecond: number | null;
 }

@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { Cadence } from '../../src/lab/cadence.js';
 import { chartSummary } from '../../src/lab/loss-curves.js';
 import type { LabSnapshot } from '../../src/lab/protocol.js';
 import { formatNumber, pairAt, pairTiles, tileGrid } from '../../src/lab/view-data.js';
@@ -6,6 +7,8 @@ import { drawImage, el } from '../dom.js';
 import type { PageActions, PageState, View } from './view.js';
 
 const COLUMNS = 8;
+/** Milliseconds between two redraws of the chart while training, at least. */
+const CHART_MS = 250;
 const ZOOM = 4;
 
 /** Loss curves and validation digits beside their reconstructions, live. */
@@ -28,6 +31,8 @@ export function trainView(actions: PageActions): View {
     el('figure', { class: 'recon' }, canvas, caption),
   );
   let chart: uPlot | null = null;
+  /** Redraws of the chart while training: 4 a second, fewer when thousands of points make one slow. */
+  const redraws = new Cadence(CHART_MS);
   let drawn: LabSnapshot | null = null;
 
   canvas.addEventListener('click', (event) => {
@@ -49,7 +54,11 @@ export function trainView(actions: PageActions): View {
       const { curves, snapshot } = state;
       empty.hidden = curves.steps.length > 1;
       chart ??= createChart(chartBox, () => state.curves.marks);
-      chart.setData(curves.data);
+      const now = performance.now();
+      if (!state.status?.running || redraws.due(now)) {
+        chart.setData(curves.data);
+        queueMicrotask(() => redraws.ran(now, performance.now())); // after uPlot's own microtask, which draws
+      }
       summary.textContent = chartSummary(curves);
       if (marks.childElementCount !== curves.marks.length) marks.replaceChildren(...curves.marks.map((m) => el('li', {}, `step ${m.step.toLocaleString('en-US')}: ${m.label}`)));
       if (snapshot && snapshot !== drawn) {
