@@ -179,11 +179,16 @@ export function sumOfSquares(m: usize, e0: i32, e1: i32): f64 {
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
-/** [(y₀ − t₀)² + (y₂ − t₂)², (y₁ − t₁)² + (y₃ − t₃)²] in float64. */
+/**
+ * [(y₀ − t₀)² + (y₂ − t₂)², (y₁ − t₁)² + (y₃ − t₃)²], the differences rounded to float32
+ * (relative error 2⁻²⁴), then squared and summed in float64: half the conversions of
+ * subtracting in float64, which are what the loop waits on.
+ */
 @inline
 function squaredDifferences(y: v128, t: v128): v128 {
-  const lo = f64x2.sub(f64x2.promote_low_f32x4(y), f64x2.promote_low_f32x4(t));
-  const hi = f64x2.sub(f64x2.promote_low_f32x4(highHalf(y)), f64x2.promote_low_f32x4(highHalf(t)));
+  const d = f32x4.sub(y, t);
+  const lo = f64x2.promote_low_f32x4(d);
+  const hi = f64x2.promote_low_f32x4(highHalf(d));
   return f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi));
 }
 
