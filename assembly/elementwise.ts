@@ -39,6 +39,25 @@ export function activate(f: i32, a: usize, z: usize, e0: i32, e1: i32): void {
  */
 export function biasActivate(f: i32, a: usize, bias: usize, z: usize, cols: i32, r0: i32, r1: i32): void {
   const row = <usize>cols << 2;
+  if (f == RELU && bias != 0) {
+    // One pass: A = A + bias, Z = ReLU(A).
+    const full = <usize>(cols & ~3) << 2;
+    for (let i = r0; i < r1; i++) {
+      const ai = a + <usize>i * row, zi = z + <usize>i * row;
+      let o: usize = 0;
+      for (; o < full; o += 16) {
+        const v = f32x4.add(v128.load(ai + o), v128.load(bias + o));
+        v128.store(ai + o, v);
+        v128.store(zi + o, relu(v));
+      }
+      if (cols & 3) {
+        const v = f32x4.add(v128.load(ai + o), v128.load(bias + o));
+        storeLanes(ai + o, v, cols & 3);
+        storeLanes(zi + o, relu(v), cols & 3);
+      }
+    }
+    return;
+  }
   for (let i = r0; i < r1; i++) {
     if (bias != 0) addRowVector(a, bias, cols, i, i + 1);
     activate(f, a + <usize>i * row, z + <usize>i * row, 0, cols);
