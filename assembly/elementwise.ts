@@ -151,6 +151,10 @@ export function addColumnSums(a: usize, out: usize, rows: i32, cols: i32, j0: i3
 
 /** out[i, j] = src[i, stride·j] for the rows i in [r0, r1). */
 export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize, cols: i32, r0: i32, r1: i32): void {
+  if (stride == 3) {
+    gatherEveryThird(src, srcCols, out, cols, r0, r1);
+    return;
+  }
   const step = <usize>stride << 2;
   for (let i = r0; i < r1; i++) {
     let s = src + (<usize>i * srcCols << 2);
@@ -160,6 +164,31 @@ export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize,
       s += step;
     }
   }
+}
+
+/**
+ * `gatherColumns` with stride 3 (the network's link layer), four columns from three vectors
+ * and two shuffles. The last vectors of a row may read past it (allocations are padded).
+ */
+function gatherEveryThird(src: usize, srcCols: i32, out: usize, cols: i32, r0: i32, r1: i32): void {
+  const full = cols & ~3;
+  for (let i = r0; i < r1; i++) {
+    let s = src + (<usize>i * srcCols << 2);
+    const d = out + (<usize>i * cols << 2);
+    let j = 0;
+    for (; j < full; j += 4) {
+      v128.store(d + (<usize>j << 2), everyThird(s));
+      s += 48;
+    }
+    if (j < cols) storeLanes(d + (<usize>j << 2), everyThird(s), cols - j);
+  }
+}
+
+/** [s₀ s₃ s₆ s₉] of the floats at s. */
+@inline
+function everyThird(s: usize): v128 {
+  const t = v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 3, 6, 7); // s₀ s₃ s₆ s₇
+  return v128.shuffle<f32>(t, v128.load(s, 32), 0, 1, 2, 5); // s₀ s₃ s₆ s₉
 }
 
 /** dst[i, stride·j] += src[i, j] for the rows i in [r0, r1). */
