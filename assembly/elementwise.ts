@@ -39,6 +39,25 @@ export function activate(f: i32, a: usize, z: usize, e0: i32, e1: i32): void {
  */
 export function biasActivate(f: i32, a: usize, bias: usize, z: usize, cols: i32, r0: i32, r1: i32): void {
   const row = <usize>cols << 2;
+  if (f == RELU && bias != 0) {
+    // One pass: A = A + bias, Z = ReLU(A).
+    const full = <usize>(cols & ~3) << 2;
+    for (let i = r0; i < r1; i++) {
+      const ai = a + <usize>i * row, zi = z + <usize>i * row;
+      let o: usize = 0;
+      for (; o < full; o += 16) {
+        const v = f32x4.add(v128.load(ai + o), v128.load(bias + o));
+        v128.store(ai + o, v);
+        v128.store(zi + o, relu(v));
+      }
+      if (cols & 3) {
+        const v = f32x4.add(v128.load(ai + o), v128.load(bias + o));
+        storeLanes(ai + o, v, cols & 3);
+        storeLanes(zi + o, relu(v), cols & 3);
+      }
+    }
+    return;
+  }
   for (let i = r0; i < r1; i++) {
     if (bias != 0) addRowVector(a, bias, cols, i, i + 1);
     activate(f, a + <usize>i * row, z + <usize>i * row, 0, cols);
@@ -135,6 +154,10 @@ export function columnSums(a: usize, out: usize, rows: i32, cols: i32, acc: bool
 
 /** out[i, j] = src[i, stride·j] for the rows i in [r0, r1). */
 export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize, cols: i32, r0: i32, r1: i32): void {
+  if (stride == 3) {
+    gatherEveryThird(src, srcCols, out, cols, r0, r1);
+    return;
+  }
   const step = <usize>stride << 2;
   for (let i = r0; i < r1; i++) {
     let s = src + (<usize>i * srcCols << 2);
@@ -144,6 +167,31 @@ export function gatherColumns(src: usize, srcCols: i32, stride: i32, out: usize,
       s += step;
     }
   }
+}
+
+/**
+ * `gatherColumns` with stride 3 (the network's link layer), four columns from three vectors
+ * and two shuffles. The last vectors of a row may read past it (allocations are padded).
+ */
+function gatherEveryThird(src: usize, srcCols: i32, out: usize, cols: i32, r0: i32, r1: i32): void {
+  const full = cols & ~3;
+  for (let i = r0; i < r1; i++) {
+    let s = src + (<usize>i * srcCols << 2);
+    const d = out + (<usize>i * cols << 2);
+    let j = 0;
+    for (; j < full; j += 4) {
+      v128.store(d + (<usize>j << 2), everyThird(s));
+      s += 48;
+    }
+    if (j < cols) storeLanes(d + (<usize>j << 2), everyThird(s), cols - j);
+  }
+}
+
+/** [s₀ s₃ s₆ s₉] of the floats at s. */
+@inline
+function everyThird(s: usize): v128 {
+  const t = v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 3, 6, 7); // s₀ s₃ s₆ s₇
+  return v128.shuffle<f32>(t, v128.load(s, 32), 0, 1, 2, 5); // s₀ s₃ s₆ s₉
 }
 
 /** dst[i, stride·j] += src[i, j] for the rows i in [r0, r1). */
@@ -182,11 +230,16 @@ export function sumOfSquares(m: usize, e0: i32, e1: i32): f64 {
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
-/** [(y₀ − t₀)² + (y₂ − t₂)², (y₁ − t₁)² + (y₃ − t₃)²] in float64. */
+/**
+ * [(y₀ − t₀)² + (y₂ − t₂)², (y₁ − t₁)² + (y₃ − t₃)²], the differences rounded to float32
+ * (relative error 2⁻²⁴), then squared and summed in float64: half the conversions of
+ * subtracting in float64, which are what the loop waits on.
+ */
 @inline
 function squaredDifferences(y: v128, t: v128): v128 {
-  const lo = f64x2.sub(f64x2.promote_low_f32x4(y), f64x2.promote_low_f32x4(t));
-  const hi = f64x2.sub(f64x2.promote_low_f32x4(highHalf(y)), f64x2.promote_low_f32x4(highHalf(t)));
+  const d = f32x4.sub(y, t);
+  const lo = f64x2.promote_low_f32x4(d);
+  const hi = f64x2.promote_low_f32x4(highHalf(d));
   return f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi));
 }
 
