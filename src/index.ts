@@ -8,7 +8,6 @@
  */
 // Matrices and the kernels behind them.
 export type { Backend, BackendDescription, ActivationName, Accumulation } from './linalg/backend.js';
-export { ADD_ALL } from './linalg/backend.js';
 export { jsBackend, backendFor } from './linalg/js-backend.js';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type MemoryRegion } from './linalg/wasm/wasm-backend.js';
 export { selectBackend, wasmSupported, type BackendName, type SelectBackendOptions } from './linalg/select-backend.js';
