@@ -53,27 +53,30 @@ export class Recurrent {
   }
 
   /**
-   * Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). With `accumulate`,
-   * the parameter gradients or G_in are written instead of added: the last cycle is the
-   * first contributor to the shared ∂E/∂W_rec and ∂E/∂b_rec.
+   * Backward through time from G = ∂E/∂Z_rec(T); G_in += Σ_t G_U(t). `accumulate` says
+   * whether the parameter gradients and G_in are added to (the default) or written; the
+   * last cycle is the first contributor to the shared ∂E/∂W_rec and ∂E/∂b_rec.
    */
   backward(gradZRec: Matrix, gradZIn: Matrix, accumulate: Accumulation = ADD_ALL): void {
     assertShape(gradZIn, gradZRec.rows, gradZRec.cols, 'the input gradient of the recurrent layer'); // G_Z_rec is checked by the last cell
-    const last = this.cycles - 1;
-    const gradU = this.gradInputBuffers.map((buffer) => buffer.view(gradZRec.rows));
+    const n = gradZRec.rows, last = this.cycles - 1;
+    if (last === 0) return this.cells[0].backward(gradZRec, gradZIn, accumulate);
     let gradZ = gradZRec;
     for (let t = last; t >= 0; t--) {
-      const params = accumulate.params || t < last;
-      if (last === 0) return this.cells[0].backward(gradZ, gradZIn, { params, input: accumulate.input });
-      this.cells[t].backward(gradZ, gradU[t], { params, input: false });
-      gradZ = gradU[t]; // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
+      this.cells[t].backward(gradZ, this.gradU(t, n), { params: accumulate.params || t < last, input: false });
+      gradZ = this.gradU(t, n); // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
     }
     // G_in (+)= G_U(T) + … + G_U(1), in that order
     let t = last;
     if (!accumulate.input) {
-      this.backend.add(gradU[last], gradU[last - 1], gradZIn);
+      this.backend.add(this.gradU(last, n), this.gradU(last - 1, n), gradZIn);
       t = last - 2;
     }
-    for (; t >= 0; t--) this.backend.add(gradZIn, gradU[t], gradZIn);
+    for (; t >= 0; t--) this.backend.add(gradZIn, this.gradU(t, n), gradZIn);
+  }
+
+  /** G_U(t + 1) of the last backward pass, for a batch of n. */
+  private gradU(t: number, n: number): Matrix {
+    return this.gradInputBuffers[t].view(n);
   }
 }
