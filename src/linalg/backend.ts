@@ -83,6 +83,10 @@ export interface Accumulation {
 
 /** Every gradient added to what its buffer holds: the rule when nothing says otherwise. */
 export const ADD_ALL: Accumulation = Object.freeze({ params: true, input: true });
+/** Every gradient written: the first contributor to each in a pass. */
+export const WRITE_ALL: Accumulation = Object.freeze({ params: false, input: false });
+/** Parameter gradients added to, G_X written: a later use of shared parameters in a pass. */
+export const ADD_TO_PARAMS: Accumulation = Object.freeze({ params: true, input: false });
 
 /** What a backend is, for logs and run records (`Backend.describe`). */
 export interface BackendDescription {

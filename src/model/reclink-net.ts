@@ -1,4 +1,4 @@
-import type { Backend } from '../linalg/backend.js';
+import { ADD_TO_PARAMS, WRITE_ALL, type Backend } from '../linalg/backend.js';
 import { backendFor, jsBackend } from '../linalg/js-backend.js';
 import { assertShape, dtypeOf, type DType, type Matrix } from '../linalg/matrix.js';
 import { ReclinkError } from '../errors.js';
@@ -207,7 +207,7 @@ export class RecLinkNet {
     const gradZIn = this.gradZIn.view(n);
     const gradXRed = inputGradient ? this.gradXRed.view(n) : null;
     const gradX = inputGradient ? this.gradX.view(n) : null;
-    const write = { params: addToParams, input: false };
+    const write = addToParams ? ADD_TO_PARAMS : WRITE_ALL;
 
     this.lossFunctions[reduction].backward(this.output.z, x, gradY, batchRows); // G_Y = 2(Y − X)
     this.output.backward(gradY, gradS, write); // δ_out; G_S = δ_out W_out

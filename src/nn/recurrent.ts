@@ -1,4 +1,4 @@
-import { ADD_ALL, type Accumulation, type ActivationName, type Backend } from '../linalg/backend.js';
+import { ADD_ALL, ADD_TO_PARAMS, WRITE_ALL, type Accumulation, type ActivationName, type Backend } from '../linalg/backend.js';
 import { assertShape, type DType, type Matrix } from '../linalg/matrix.js';
 import { BatchMatrix } from './batch-matrix.js';
 import { Dense } from './dense.js';
@@ -63,7 +63,7 @@ export class Recurrent {
     if (last === 0) return this.cells[0].backward(gradZRec, gradZIn, accumulate);
     let gradZ = gradZRec;
     for (let t = last; t >= 0; t--) {
-      this.cells[t].backward(gradZ, this.gradU(t, n), { params: accumulate.params || t < last, input: false });
+      this.cells[t].backward(gradZ, this.gradU(t, n), accumulate.params || t < last ? ADD_TO_PARAMS : WRITE_ALL);
       gradZ = this.gradU(t, n); // U(t) = Z_in + Z_rec(t−1): Z_rec(t−1) gets the same gradient
     }
     // G_in (+)= G_U(T) + … + G_U(1), in that order

@@ -110,7 +110,7 @@ export class DataParallel implements GradientSource {
     return new DataParallel(net, threads, backend, words, losses, workers, replicas.map((r) => r.port), replicaGrads);
   }
 
-  /** Zeroes the model's gradients, then sets them to ∂E/∂θ of X, summed over the threads' slices; returns E. */
+  /** Sets the model's gradients to ∂E/∂θ of X, summed over the threads' slices (whatever they held before); returns E. */
   computeGradients(x: Matrix, reduction: LossReduction = 'sum'): { loss: number } {
     if (this.closed) throw new ReclinkError('this DataParallel is closed');
     this.net.checkInput(x);

@@ -6,6 +6,6 @@ import type { LossReduction } from '../nn/loss.js';
 export interface GradientSource {
   /** The model whose gradients are set. */
   readonly net: RecLinkNet;
-  /** Zeroes the model's gradients, then sets them to ∂E/∂θ of the batch X; returns E. */
+  /** Sets the model's gradients to ∂E/∂θ of the batch X (whatever they held before); returns E. */
   computeGradients(x: Matrix, reduction?: LossReduction): { loss: number };
 }
